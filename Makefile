@@ -1,0 +1,39 @@
+# The two commands: `make demo` (the main job) and `make test` (set up, lint, type-check, test).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint typecheck pytest bench browser clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+## browser: Debian's chromium for the Playwright tests (Playwright's own download cannot reach its host)
+browser:
+	@bash .ci/ensure-chromium
+
+demo: $(STAMP)
+	$(PY) -m sblgen demo
+
+lint: $(STAMP)
+	$(PY) -m ruff check sblgen tests bench
+	$(PY) -m ruff format --check sblgen tests bench
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+pytest: $(STAMP) browser
+	$(PY) -m pytest -q
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,74 @@
+"""Run every benchmark in ``bench/bench_*.py`` and print each figure as a ratio.
+
+Each benchmark module defines ``figures() -> list[Figure]``. A figure is a ratio against a
+baseline measured in the same run on the same machine (machines here are noisy), with the
+goal the issue set. Benchmarks are never tests: nothing here fails the build.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One printed figure: ``ratio`` compared with ``goal`` in direction ``better``."""
+
+    name: str
+    ratio: float
+    goal: float
+    better: str  # ">=" (higher is better) or "<="
+    detail: str = ""
+
+    @property
+    def meets_goal(self) -> bool:
+        return self.ratio >= self.goal if self.better == ">=" else self.ratio <= self.goal
+
+
+def best_of(fn: Callable[[], object], *, repeat: int = 5, number: int = 1) -> float:
+    """Best wall time of ``repeat`` rounds of ``number`` calls, per call, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        best = min(best, (time.perf_counter() - start) / number)
+    return best
+
+
+def _load(path: Path) -> object:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(argv: list[str]) -> int:
+    wanted = set(argv)
+    sys.path.insert(0, str(HERE))
+    print(f"{'figure':<58} {'ratio':>8}  goal      ok")
+    for path in sorted(HERE.glob("bench_*.py")):
+        if wanted and path.stem.removeprefix("bench_") not in wanted:
+            continue
+        module = _load(path)
+        for figure in module.figures():  # type: ignore[attr-defined]
+            mark = "yes" if figure.meets_goal else "NO"
+            goal = f"{figure.better} {figure.goal:g}"
+            print(f"{figure.name:<58} {figure.ratio:>8.3f}  {goal:<9} {mark}")
+            if figure.detail:
+                print(f"    {figure.detail}")
+            sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

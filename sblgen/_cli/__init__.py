@@ -1,0 +1,7 @@
+"""Subcommand modules of the ``sblgen`` CLI; each has ``register(subparsers)``."""
+
+from __future__ import annotations
+
+from sblgen._cli import session
+
+COMMAND_MODULES = (session,)

@@ -1,0 +1,58 @@
+"""Helpers shared by the CLI subcommands: reading input files, printing errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from sblgen.errors import InputFileError
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def read_text(source: str) -> tuple[str, str]:
+    """Read ``source`` (a path, or ``-`` for standard input); return (name, text)."""
+    if source == "-":
+        return "<stdin>", sys.stdin.read()
+    path = Path(source)
+    try:
+        return source, path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputFileError(f"{source}: no such file; check the path.") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{source}: is a directory; give a JSON or TOML file.") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputFileError(f"{source}: cannot be read ({err}).") from None
+
+
+def load_data(source: str) -> Any:
+    """Load JSON (or TOML, for a ``.toml`` file) from a path or ``-``."""
+    name, text = read_text(source)
+    if name.endswith(".toml"):
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            raise InputFileError(f"{name}: not valid TOML ({err}).") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputFileError(
+            f"{name}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})."
+        ) from None
+
+
+def format_validation_error(err: ValidationError) -> Iterator[str]:
+    """Each error as ``path.to.field: message`` (``(top level)`` for whole-object rules)."""
+    for item in err.errors(include_url=False):
+        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        message = item["msg"]
+        message = message.removeprefix("Value error, ")
+        yield f"{where}: {message}"

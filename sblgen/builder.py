@@ -1,0 +1,283 @@
+"""One description of a purchase, emitted as any FastSpring wire format.
+
+:class:`CheckoutBuilder` is immutable: every method returns a new builder, so a base
+description can be shared and specialised safely. Emit with :meth:`CheckoutBuilder.session`
+(the SBL session object). A target that cannot carry part of the description refuses it with
+an :class:`~sblgen.errors.UnsupportedFieldError` naming the target and the fix, instead of
+dropping it.
+
+>>> cart = (CheckoutBuilder()
+...         .product("pro-plan")
+...         .coupon("WELCOME10")
+...         .country("DE").language("de")
+...         .tag("user_id", "42"))
+>>> cart.session().to_json()
+'{"products":[{"path":"pro-plan","quantity":1}],"coupon":"WELCOME10","country":"DE","language":"de","tags":{"user_id":"42"}}'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal, Self
+
+from sblgen.errors import UnsupportedFieldError
+from sblgen.session import Address, PaymentContact, Product, Recipient, Session
+
+__all__ = ["CheckoutBuilder", "LineItem"]
+
+
+@dataclass(frozen=True, slots=True)
+class LineItem:
+    """One product line of a purchase description, before it is shaped for a target."""
+
+    path: str
+    quantity: int = 1
+    #: Price override, currency code -> amount (secure payload and Sessions API only).
+    price: Mapping[str, Decimal | int | float | str] | None = None
+    #: Custom product attributes (secure payload and Sessions API only).
+    attributes: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Description:
+    reset: bool | None = None
+    items: tuple[LineItem, ...] = ()
+    coupon: str | None = None
+    contact: PaymentContact | None = None
+    account: str | None = None
+    recipient: Recipient | None = None
+    country: str | None = None
+    language: str | None = None
+    postal_code: str | None = None
+    tax_id: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    payment_method: str | None = None
+    hide_other_payment_methods: bool | None = None
+    invoice_due_date: date | str | None = None
+    checkout: bool | str | None = None
+    clean: bool | None = None
+    extra: tuple[tuple[str, Any], ...] = field(default=())
+
+
+class CheckoutBuilder:
+    """A fluent, immutable description of a purchase.
+
+    >>> b = CheckoutBuilder().product("a", 2)
+    >>> b2 = b.product("b")
+    >>> len(b.items), len(b2.items)
+    (1, 2)
+    """
+
+    __slots__ = ("_d",)
+
+    def __init__(self) -> None:
+        self._d = _Description()
+
+    def _with(self, **changes: Any) -> Self:
+        new = object.__new__(type(self))
+        new._d = dataclasses.replace(self._d, **changes)
+        return new
+
+    # ----------------------------------------------------------------- reading back
+
+    @property
+    def items(self) -> tuple[LineItem, ...]:
+        """The product lines described so far."""
+        return self._d.items
+
+    def __repr__(self) -> str:
+        set_fields = [
+            f.name
+            for f in dataclasses.fields(self._d)
+            if getattr(self._d, f.name) not in (None, ())
+        ]
+        return f"CheckoutBuilder({', '.join(set_fields) or 'empty'})"
+
+    # ----------------------------------------------------------------- describing
+
+    def reset(self, reset: bool = True) -> Self:
+        """Start from an empty cart (``reset: true``)."""
+        return self._with(reset=reset)
+
+    def product(
+        self,
+        path: str,
+        quantity: int = 1,
+        *,
+        price: Mapping[str, Decimal | int | float | str] | None = None,
+        attributes: Mapping[str, str] | None = None,
+    ) -> Self:
+        """Add a product line. ``quantity=0`` removes the product from the cart.
+
+        ``price`` (currency -> amount) and ``attributes`` need a target that can carry them
+        (a secure payload or a Sessions API request), not a plain session object.
+        """
+        item = LineItem(path=path, quantity=quantity, price=price, attributes=attributes)
+        return self._with(items=(*self._d.items, item))
+
+    def coupon(self, code: str) -> Self:
+        """Apply a coupon code; ``""`` removes the applied coupon."""
+        return self._with(coupon=code)
+
+    def contact(
+        self,
+        *,
+        email: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        company: str | None = None,
+        address_line1: str | None = None,
+        address_line2: str | None = None,
+        city: str | None = None,
+        region: str | None = None,
+        country: str | None = None,
+        postal_code: str | None = None,
+        phone_number: str | None = None,
+    ) -> Self:
+        """The buyer: ``paymentContact`` (editable) in a session object, ``contact``
+        (locked) in a secure payload or a Sessions API request."""
+        contact = PaymentContact(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            company=company,
+            address_line1=address_line1,
+            address_line2=address_line2,
+            city=city,
+            region=region,
+            country=country,
+            postal_code=postal_code,
+            phone_number=phone_number,
+        )
+        return self._with(contact=contact)
+
+    def account(self, account_id: str) -> Self:
+        """An existing FastSpring account id (secure payload and Sessions API only)."""
+        return self._with(account=account_id)
+
+    def recipient(
+        self,
+        *,
+        email: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        company: str | None = None,
+        phone_number: str | None = None,
+        address: Address | Mapping[str, str] | None = None,
+        memo: str | None = None,
+    ) -> Self:
+        """A gift recipient (ticks "this is a gift" in checkout)."""
+        recipient = Recipient.model_validate(
+            {
+                "email": email,
+                "first_name": first_name,
+                "last_name": last_name,
+                "company": company,
+                "phone_number": phone_number,
+                "address": address,
+                "memo": memo,
+            }
+        )
+        return self._with(recipient=recipient)
+
+    def country(self, code: str) -> Self:
+        """Buyer country (ISO 3166-1 alpha-2); drives currency and tax."""
+        return self._with(country=code)
+
+    def language(self, code: str) -> Self:
+        """Checkout language (ISO 639-1)."""
+        return self._with(language=code)
+
+    def postal_code(self, code: str) -> Self:
+        """Buyer postal code (for tax)."""
+        return self._with(postal_code=code)
+
+    def tax_id(self, tax_id: str) -> Self:
+        """VAT/GST number for tax exemption."""
+        return self._with(tax_id=tax_id)
+
+    def tag(self, key: str, value: str) -> Self:
+        """Add one custom order tag."""
+        kept = tuple((k, v) for k, v in self._d.tags if k != key)
+        return self._with(tags=(*kept, (key, value)))
+
+    def tags(self, tags: Mapping[str, str]) -> Self:
+        """Add several custom order tags."""
+        out = self
+        for key, value in tags.items():
+            out = out.tag(key, value)
+        return out
+
+    def payment_method(self, method: str, *, hide_others: bool | None = None) -> Self:
+        """Pre-select a payment method (``card``, ``paypal``, ...); ``hide_others`` hides the
+        rest (enforced by FastSpring only in a secure payload)."""
+        return self._with(payment_method=method, hide_other_payment_methods=hide_others)
+
+    def invoice_due_date(self, due: date | str) -> Self:
+        """Payment due date for invoices: a future ``date`` or ``"yyyy-mm-dd"``."""
+        return self._with(invoice_due_date=due)
+
+    def checkout(self, session_id: str | Literal[True] = True, *, clean: bool | None = None) -> Self:
+        """Open checkout (``True``) or a Sessions API session by id. ``clean=True`` clears
+        the continuous session once checkout launches."""
+        return self._with(checkout=session_id, clean=clean)
+
+    # ----------------------------------------------------------------- emitting
+
+    def session(self, *, allow_ignored_fields: bool = False) -> Session:
+        """The SBL session object for ``fscSession`` / ``fastspring.builder.push()``.
+
+        >>> CheckoutBuilder().product("a", price={"USD": 5}).session()
+        Traceback (most recent call last):
+        ...
+        sblgen.errors.UnsupportedFieldError: Session (SBL session object) cannot carry a price override for 'a'; ...
+        """
+        target = "Session (SBL session object)"
+        d = self._d
+        for item in d.items:
+            if item.price is not None:
+                raise UnsupportedFieldError(
+                    target,
+                    f"a price override for {item.path!r}",
+                    "prices can only be set in a secure payload (.secure_payload()) or a "
+                    "Sessions API request (.api_request())",
+                )
+            if item.attributes is not None:
+                raise UnsupportedFieldError(
+                    target,
+                    f"product attributes for {item.path!r}",
+                    "use a secure payload (.secure_payload()) or a Sessions API request "
+                    "(.api_request())",
+                )
+        if d.account is not None:
+            raise UnsupportedFieldError(
+                target,
+                "a FastSpring account id",
+                "use .contact(...) for an editable prefill, or a secure payload to lock the "
+                "account",
+            )
+        products = tuple(Product(path=i.path, quantity=i.quantity) for i in d.items)
+        return Session.model_validate(
+            {
+                "reset": d.reset,
+                "products": products or None,
+                "coupon": d.coupon,
+                "payment_contact": d.contact,
+                "recipient": d.recipient,
+                "country": d.country,
+                "language": d.language,
+                "postal_code": d.postal_code,
+                "tax_id": d.tax_id,
+                "tags": dict(d.tags) or None,
+                "payment_method": d.payment_method,
+                "hide_other_payment_methods": d.hide_other_payment_methods,
+                "invoice_due_date": d.invoice_due_date,
+                "checkout": d.checkout,
+                "clean": d.clean,
+                "allow_ignored_fields": allow_ignored_fields,
+            }
+        )

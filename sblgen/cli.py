@@ -1,0 +1,61 @@
+"""The ``sblgen`` command line: a thin front end over the public API.
+
+Every subcommand parses its arguments, calls public functions and prints. User mistakes
+(unreadable or invalid input) print a message and exit with status 2, never a traceback.
+
+>>> main(["--version"])  # doctest: +SKIP
+sblgen 0.1.0
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from sblgen._cli import COMMAND_MODULES
+from sblgen._cli.common import EXIT_USAGE, format_validation_error
+from sblgen.errors import SblgenError
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    from sblgen import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="sblgen",
+        description="Session objects, secure payloads and snippets for FastSpring's Store "
+        "Builder Library.",
+    )
+    parser.add_argument("--version", action="version", version=f"sblgen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        status: int = handler(args)
+    except ValidationError as err:
+        for line in format_validation_error(err):
+            print(line, file=sys.stderr)
+        return EXIT_USAGE
+    except SblgenError as err:
+        print(f"sblgen: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # pragma: no cover - `sblgen ... | head`
+        return 0
+    return status

@@ -1,0 +1,71 @@
+"""The ``{payload, key}`` value that carries a secure payload to the SBL.
+
+It is what ``fscSession.secure`` and ``fastspring.builder.secure(payload, key)`` take. An
+encrypted request holds two base64 strings; a test-mode request (accepted only by test
+storefronts) holds the plaintext payload object and an empty key.
+
+>>> SecureRequest(payload={"coupon": "SPRING"}, key="").is_plaintext
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from pydantic import model_validator
+
+from sblgen._model import WireModel
+
+__all__ = ["SecureRequest"]
+
+
+def _is_base64(text: str) -> bool:
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return bool(text)
+
+
+class SecureRequest(WireModel):
+    """An encrypted secure payload (``payload`` and ``key`` both standard base64), or its
+    test-mode form (``payload`` the plaintext object, ``key`` empty)."""
+
+    payload: str | dict[str, Any]
+    key: str
+
+    @model_validator(mode="after")
+    def _check_form(self) -> SecureRequest:
+        if self.key == "":
+            if not isinstance(self.payload, dict):
+                raise ValueError(
+                    "A secure request with an empty key is the test-mode form and needs the "
+                    "plaintext payload object as 'payload'; to send an encrypted payload, "
+                    "give its base64 'key' too."
+                )
+            return self
+        if not isinstance(self.payload, str) or not _is_base64(self.payload):
+            raise ValueError(
+                "An encrypted secure request needs 'payload' as standard base64 text; "
+                "produce it with sblgen's encrypt()."
+            )
+        if not _is_base64(self.key):
+            raise ValueError(
+                "The secure request's 'key' is not standard base64; produce it with sblgen's "
+                "encrypt()."
+            )
+        return self
+
+    @property
+    def is_plaintext(self) -> bool:
+        """True for the unencrypted test-mode form (empty key)."""
+        return self.key == ""
+
+    def __repr__(self) -> str:
+        if self.is_plaintext:
+            return f"SecureRequest(test-mode plaintext, {len(self.payload)} fields)"
+        return f"SecureRequest(payload=<{len(self.payload)} base64 chars>, key=<wrapped key>)"
+
+    __str__ = __repr__
