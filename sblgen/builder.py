@@ -40,6 +40,41 @@ class LineItem:
     price: Mapping[str, Decimal | int | float | str] | None = None
     #: Custom product attributes (secure payload and Sessions API only).
     attributes: Mapping[str, str] | None = None
+    #: Subscription and quantity terms (secure payload and Sessions API only); each target
+    #: validates the values it accepts and refuses the ones it cannot carry.
+    trial: int | None = None
+    interval: str | None = None
+    interval_length: int | None = None
+    renew: str | None = None
+    quantity_behavior: str | None = None
+    quantity_default: int | None = None
+    #: Display name per language (secure payload only).
+    display: Mapping[str, str] | None = None
+    #: Stock keeping unit (secure payload only).
+    sku: str | None = None
+
+    def overrides(self) -> list[str]:
+        """Names of the fields set beyond ``path`` and ``quantity`` (what a plain session
+        object cannot carry)."""
+        return [
+            name
+            for name in _OVERRIDE_FIELDS
+            if getattr(self, name) is not None
+        ]
+
+
+_OVERRIDE_FIELDS = (
+    "price",
+    "attributes",
+    "trial",
+    "interval",
+    "interval_length",
+    "renew",
+    "quantity_behavior",
+    "quantity_default",
+    "display",
+    "sku",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +145,36 @@ class CheckoutBuilder:
         *,
         price: Mapping[str, Decimal | int | float | str] | None = None,
         attributes: Mapping[str, str] | None = None,
+        trial: int | None = None,
+        interval: str | None = None,
+        interval_length: int | None = None,
+        renew: str | None = None,
+        quantity_behavior: str | None = None,
+        quantity_default: int | None = None,
+        display: Mapping[str, str] | None = None,
+        sku: str | None = None,
     ) -> Self:
         """Add a product line. ``quantity=0`` removes the product from the cart.
 
-        ``price`` (currency -> amount) and ``attributes`` need a target that can carry them
-        (a secure payload or a Sessions API request), not a plain session object.
+        Everything after ``quantity`` (price override per currency, attributes, trial days,
+        ``interval``/``interval_length``, ``renew``, quantity behaviour, display names, SKU)
+        needs a target that can carry it: a secure payload or a Sessions API request, not a
+        plain session object.
         """
-        item = LineItem(path=path, quantity=quantity, price=price, attributes=attributes)
+        item = LineItem(
+            path=path,
+            quantity=quantity,
+            price=price,
+            attributes=attributes,
+            trial=trial,
+            interval=interval,
+            interval_length=interval_length,
+            renew=renew,
+            quantity_behavior=quantity_behavior,
+            quantity_default=quantity_default,
+            display=display,
+            sku=sku,
+        )
         return self._with(items=(*self._d.items, item))
 
     def coupon(self, code: str) -> Self:
@@ -239,17 +297,18 @@ class CheckoutBuilder:
         target = "Session (SBL session object)"
         d = self._d
         for item in d.items:
-            if item.price is not None:
+            overrides = item.overrides()
+            if "price" in overrides:
                 raise UnsupportedFieldError(
                     target,
                     f"a price override for {item.path!r}",
                     "prices can only be set in a secure payload (.secure_payload()) or a "
                     "Sessions API request (.api_request())",
                 )
-            if item.attributes is not None:
+            if overrides:
                 raise UnsupportedFieldError(
                     target,
-                    f"product attributes for {item.path!r}",
+                    f"{', '.join(overrides)} for {item.path!r}",
                     "use a secure payload (.secure_payload()) or a Sessions API request "
                     "(.api_request())",
                 )
