@@ -45,7 +45,8 @@ def best_of(fn: Callable[[], object], *, repeat: int = 5, number: int = 1) -> fl
 
 def _load(path: Path) -> object:
     spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load benchmark {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[path.stem] = module
     spec.loader.exec_module(module)

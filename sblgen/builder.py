@@ -56,11 +56,7 @@ class LineItem:
     def overrides(self) -> list[str]:
         """Names of the fields set beyond ``path`` and ``quantity`` (what a plain session
         object cannot carry)."""
-        return [
-            name
-            for name in _OVERRIDE_FIELDS
-            if getattr(self, name) is not None
-        ]
+        return [name for name in _OVERRIDE_FIELDS if getattr(self, name) is not None]
 
 
 _OVERRIDE_FIELDS = (
@@ -279,7 +275,9 @@ class CheckoutBuilder:
         """Payment due date for invoices: a future ``date`` or ``"yyyy-mm-dd"``."""
         return self._with(invoice_due_date=due)
 
-    def checkout(self, session_id: str | Literal[True] = True, *, clean: bool | None = None) -> Self:
+    def checkout(
+        self, session_id: str | Literal[True] = True, *, clean: bool | None = None
+    ) -> Self:
         """Open checkout (``True``) or a Sessions API session by id. ``clean=True`` clears
         the continuous session once checkout launches."""
         return self._with(checkout=session_id, clean=clean)
@@ -292,7 +290,7 @@ class CheckoutBuilder:
         >>> CheckoutBuilder().product("a", price={"USD": 5}).session()
         Traceback (most recent call last):
         ...
-        sblgen.errors.UnsupportedFieldError: Session (SBL session object) cannot carry a price override for 'a'; ...
+        sblgen.errors.UnsupportedFieldError: Session (SBL session object) cannot carry a price ...
         """
         target = "Session (SBL session object)"
         d = self._d

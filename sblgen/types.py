@@ -134,8 +134,7 @@ def currency_code(value: object) -> str:
     code = value.upper()
     if code not in currencies():
         raise ValueError(
-            f"{value!r} is not an ISO 4217 currency code; use three letters such as 'USD' "
-            "or 'EUR'."
+            f"{value!r} is not an ISO 4217 currency code; use three letters such as 'USD' or 'EUR'."
         )
     return code
 
@@ -293,9 +292,7 @@ def money(value: object) -> Decimal:
     exponent = amount.as_tuple().exponent
     assert isinstance(exponent, int)  # finite, checked above
     if -exponent > _MAX_PLACES and amount != amount.quantize(Decimal(1).scaleb(-_MAX_PLACES)):
-        raise ValueError(
-            f"{value!r} has more than {_MAX_PLACES} decimal places; round it first."
-        )
+        raise ValueError(f"{value!r} has more than {_MAX_PLACES} decimal places; round it first.")
     normal = amount.normalize()
     if len(normal.as_tuple().digits) > _MAX_DIGITS:
         raise ValueError(f"{value!r} has more than {_MAX_DIGITS} significant digits.")
