@@ -18,7 +18,7 @@ browser:
 	@bash .ci/ensure-chromium
 
 demo: $(STAMP)
-	$(PY) -m sblgen demo
+	$(PY) demo_site/example.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check sblgen tests bench

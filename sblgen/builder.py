@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any, Literal, Self
 
 from sblgen.errors import UnsupportedFieldError
-from sblgen.session import Address, PaymentContact, Product, Recipient, Session
+from sblgen.session import Address, Session
 
 __all__ = ["CheckoutBuilder", "LineItem"]
 
@@ -78,9 +78,10 @@ class _Description:
     reset: bool | None = None
     items: tuple[LineItem, ...] = ()
     coupon: str | None = None
-    contact: PaymentContact | None = None
+    #: Buyer fields by Python name (validated when a target is emitted).
+    contact: tuple[tuple[str, Any], ...] | None = None
     account: str | None = None
-    recipient: Recipient | None = None
+    recipient: tuple[tuple[str, Any], ...] | None = None
     country: str | None = None
     language: str | None = None
     postal_code: str | None = None
@@ -92,6 +93,14 @@ class _Description:
     checkout: bool | str | None = None
     clean: bool | None = None
     extra: tuple[tuple[str, Any], ...] = field(default=())
+
+
+def _compact(fields: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple((name, value) for name, value in fields.items() if value is not None)
+
+
+def _expand(fields: tuple[tuple[str, Any], ...] | None) -> dict[str, Any] | None:
+    return None if fields is None else dict(fields)
 
 
 class CheckoutBuilder:
@@ -194,20 +203,20 @@ class CheckoutBuilder:
     ) -> Self:
         """The buyer: ``paymentContact`` (editable) in a session object, ``contact``
         (locked) in a secure payload or a Sessions API request."""
-        contact = PaymentContact(
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            company=company,
-            address_line1=address_line1,
-            address_line2=address_line2,
-            city=city,
-            region=region,
-            country=country,
-            postal_code=postal_code,
-            phone_number=phone_number,
-        )
-        return self._with(contact=contact)
+        fields = {
+            "email": email,
+            "first_name": first_name,
+            "last_name": last_name,
+            "company": company,
+            "address_line1": address_line1,
+            "address_line2": address_line2,
+            "city": city,
+            "region": region,
+            "country": country,
+            "postal_code": postal_code,
+            "phone_number": phone_number,
+        }
+        return self._with(contact=_compact(fields))
 
     def account(self, account_id: str) -> Self:
         """An existing FastSpring account id (secure payload and Sessions API only)."""
@@ -225,18 +234,16 @@ class CheckoutBuilder:
         memo: str | None = None,
     ) -> Self:
         """A gift recipient (ticks "this is a gift" in checkout)."""
-        recipient = Recipient.model_validate(
-            {
-                "email": email,
-                "first_name": first_name,
-                "last_name": last_name,
-                "company": company,
-                "phone_number": phone_number,
-                "address": address,
-                "memo": memo,
-            }
-        )
-        return self._with(recipient=recipient)
+        fields = {
+            "email": email,
+            "first_name": first_name,
+            "last_name": last_name,
+            "company": company,
+            "phone_number": phone_number,
+            "address": address,
+            "memo": memo,
+        }
+        return self._with(recipient=_compact(fields))
 
     def country(self, code: str) -> Self:
         """Buyer country (ISO 3166-1 alpha-2); drives currency and tax."""
@@ -317,14 +324,14 @@ class CheckoutBuilder:
                 "use .contact(...) for an editable prefill, or a secure payload to lock the "
                 "account",
             )
-        products = tuple(Product(path=i.path, quantity=i.quantity) for i in d.items)
+        products = [{"path": i.path, "quantity": i.quantity} for i in d.items]
         return Session.model_validate(
             {
                 "reset": d.reset,
                 "products": products or None,
                 "coupon": d.coupon,
-                "payment_contact": d.contact,
-                "recipient": d.recipient,
+                "payment_contact": _expand(d.contact),
+                "recipient": _expand(d.recipient),
                 "country": d.country,
                 "language": d.language,
                 "postal_code": d.postal_code,

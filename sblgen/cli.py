@@ -3,9 +3,8 @@
 Every subcommand parses its arguments, calls public functions and prints. User mistakes
 (unreadable or invalid input) print a message and exit with status 2, never a traceback.
 
->>> main(["--version"])  # doctest: +SKIP
-sblgen 0.1.0
-0
+>>> build_parser().prog
+'sblgen'
 """
 
 from __future__ import annotations

@@ -11,9 +11,10 @@ examples byte for byte.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from sblgen._model import WireModel
 from sblgen.secure import SecureRequest
@@ -114,7 +115,7 @@ class Session(WireModel):
     """
 
     reset: bool | None = None
-    products: tuple[Product, ...] | None = None
+    products: Annotated[Sequence[Product], AfterValidator(tuple)] | None = None
     coupon: CouponCode | None = None
     payment_contact: PaymentContact | None = None
     recipient: Recipient | None = None

@@ -1,0 +1,163 @@
+"""Shared value types: code tables, money, dates, identifiers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pycountry
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
+
+from sblgen import types as t
+from tests.conftest import TODAY
+
+
+def test_country_table_matches_pycountry() -> None:
+    assert t.countries() == {c.alpha_2 for c in pycountry.countries}
+
+
+def test_language_table_matches_pycountry() -> None:
+    expected = {lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+    assert t.languages() == expected
+
+
+def test_currency_table_matches_pycountry() -> None:
+    assert t.currencies() == {c.alpha_3 for c in pycountry.currencies}
+
+
+@pytest.mark.parametrize(
+    ("fn", "good", "normal", "bad"),
+    [
+        (t.country_code, "de", "DE", "XX"),
+        (t.language_code, "EN", "en", "xx"),
+        (t.currency_code, "eur", "EUR", "EURO"),
+        (t.product_path, "pro-plan_2.x", "pro-plan_2.x", "pro plan"),
+        (t.coupon_code, "WELCOME10", "WELCOME10", "TEN OFF"),
+        (t.js_identifier, "$on_closed1", "$on_closed1", "alert(1)"),
+    ],
+)
+def test_codes(fn: Any, good: str, normal: str, bad: str) -> None:
+    assert fn(good) == normal
+    with pytest.raises(ValueError, match=repr(bad).replace("(", r"\(").replace(")", r"\)")):
+        fn(bad)
+    with pytest.raises(ValueError, match="must be a string"):
+        fn(42)
+
+
+@pytest.mark.parametrize("name", ["", "-lead", "a" * 256, "x/y", "ü", "a\nb"])
+def test_product_path_rejects(name: str) -> None:
+    with pytest.raises(ValueError, match="not a product path"):
+        t.product_path(name)
+
+
+def test_empty_coupon_removes() -> None:
+    assert t.coupon_code("") == ""
+
+
+@pytest.mark.parametrize("name", ["function", "undefined", "1abc", "a.b", "a b", "x()", ""])
+def test_js_identifier_rejects_code_and_reserved_words(name: str) -> None:
+    with pytest.raises(ValueError, match="not a JavaScript function name"):
+        t.js_identifier(name)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("7.95"), "7.95"),
+        (7.95, "7.95"),
+        ("14.95", "14.95"),
+        (500, "500"),
+        (Decimal("500.00"), "500"),
+        (Decimal("10.99"), "10.99"),
+        (0.1, "0.1"),
+        (Decimal("123456789012.34"), "123456789012.34"),
+        (Decimal("0.0001"), "0.0001"),
+    ],
+)
+def test_money_serialises_without_float_noise(value: object, text: str) -> None:
+    adapter = TypeAdapter(t.Money)
+    assert adapter.dump_json(adapter.validate_python(value)).decode() == text
+
+
+@given(st.decimals(min_value=0, max_value=Decimal("99999999999"), places=2, allow_nan=False))
+def test_money_json_round_trips(amount: Decimal) -> None:
+    adapter = TypeAdapter(t.Money)
+    text = adapter.dump_json(adapter.validate_python(amount)).decode()
+    assert Decimal(text) == amount
+    assert Decimal(json.dumps(json.loads(text))) == amount
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (-1, "negative"),
+        ("abc", "not an amount"),
+        (True, "not an amount"),
+        (float("nan"), "not a finite"),
+        (Decimal("Infinity"), "not a finite"),
+        (Decimal("1.00001"), "decimal places"),
+        (Decimal("1234567890123456"), "significant digits"),
+        ([1], "not an amount"),
+    ],
+)
+def test_money_rejects(value: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        t.money(value)
+
+
+def test_price_map_normalises_currency_and_amounts() -> None:
+    adapter = TypeAdapter(t.PriceMap)
+    prices = adapter.validate_python({"usd": 14.95, "EUR": "10.99"})
+    assert prices == {"USD": Decimal("14.95"), "EUR": Decimal("10.99")}
+    assert adapter.dump_json(prices) == b'{"USD":14.95,"EUR":10.99}'
+    with pytest.raises(ValidationError, match="non-empty mapping"):
+        adapter.validate_python({})
+    with pytest.raises(ValidationError, match="ISO 4217"):
+        adapter.validate_python({"XYZ": 1})
+
+
+def test_tag_map() -> None:
+    adapter = TypeAdapter(t.TagMap)
+    assert adapter.validate_python({"a": "1"}) == {"a": "1"}
+    with pytest.raises(ValidationError, match="tag values are strings"):
+        adapter.validate_python({"a": 1})
+    with pytest.raises(ValidationError, match="non-empty string"):
+        adapter.validate_python({"": "x"})
+    with pytest.raises(ValidationError, match="mapping"):
+        adapter.validate_python(["a"])
+
+
+def test_future_date_uses_frozen_today() -> None:
+    assert t.today() == TODAY
+    assert t.future_date("2026-11-25") == date(2026, 11, 25)
+    with pytest.raises(ValueError, match="not in the future"):
+        t.future_date("2026-11-24")
+    with t.frozen_today(date(2020, 1, 1)):
+        assert t.future_date("2026-11-24") == date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026/12/01", "yyyy-mm-dd"),
+        ("2026-02-30", "real calendar date"),
+        ("26-12-01", "yyyy-mm-dd"),
+        (datetime(2030, 1, 1), "is a datetime"),
+        (20301231, "not a date"),
+    ],
+)
+def test_future_date_rejects(value: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        t.future_date(value)
+
+
+def test_future_date_context_today() -> None:
+    adapter = TypeAdapter(t.FutureDate)
+    assert adapter.validate_python("2021-01-02", context={"today": date(2021, 1, 1)}) == date(
+        2021, 1, 2
+    )
