@@ -4,37 +4,47 @@
 >>> sblgen.CheckoutBuilder().product("pro-plan").coupon("WELCOME10").session().to_json()
 '{"products":[{"path":"pro-plan","quantity":1}],"coupon":"WELCOME10"}'
 
-Heavy optional parts (cryptography, httpx) are imported only when first used.
+Every public name is imported on first use, so ``import sblgen`` is cheap and the heavy
+optional parts (cryptography, httpx, Django, Flask) load only when a feature needs them.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from sblgen.builder import CheckoutBuilder, LineItem
-from sblgen.errors import (
-    InputFileError,
-    RenderError,
-    SblgenError,
-    StorefrontError,
-    UnsupportedFieldError,
-)
-from sblgen.secure import SecureRequest
-from sblgen.session import Address, PaymentContact, Product, Recipient, Session
-from sblgen.types import frozen_today
+from sblgen._version import __version__
 
-try:
-    __version__ = version("sblgen")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+#: Public names, imported on first use: name -> module.
+_LAZY: dict[str, str] = {
+    "Address": "sblgen.session",
+    "CheckoutBuilder": "sblgen.builder",
+    "InputFileError": "sblgen.errors",
+    "LineItem": "sblgen.builder",
+    "PaymentContact": "sblgen.session",
+    "Product": "sblgen.session",
+    "Recipient": "sblgen.session",
+    "RenderError": "sblgen.errors",
+    "SblgenError": "sblgen.errors",
+    "SecureRequest": "sblgen.secure",
+    "Session": "sblgen.session",
+    "StorefrontError": "sblgen.errors",
+    "UnsupportedFieldError": "sblgen.errors",
+    "frozen_today": "sblgen.types",
+}
 
-#: Public names imported on first use: name -> module.
-_LAZY: dict[str, str] = {}
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
+if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
+    from sblgen.builder import CheckoutBuilder, LineItem
+    from sblgen.errors import (
+        InputFileError,
+        RenderError,
+        SblgenError,
+        StorefrontError,
+        UnsupportedFieldError,
+    )
+    from sblgen.secure import SecureRequest
+    from sblgen.session import Address, PaymentContact, Product, Recipient, Session
+    from sblgen.types import frozen_today
 
 __all__ = [
     "Address",

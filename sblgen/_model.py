@@ -37,6 +37,8 @@ class WireModel(BaseModel):
         validate_default=False,
         ser_json_inf_nan="null",
         regex_engine="python-re",
+        # Build validators on first use, not at import: `import sblgen` stays cheap.
+        defer_build=True,
     )
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,4 +69,5 @@ class ResponseModel(BaseModel):
         populate_by_name=True,
         extra="allow",
         frozen=True,
+        defer_build=True,
     )

@@ -22,16 +22,24 @@ def test_all_is_sorted_and_unique() -> None:
 def test_all_is_complete() -> None:
     """Every public name the package defines or re-exports is in ``__all__``, and every name
     in ``__all__`` resolves."""
-    tree = ast.parse((ROOT / "sblgen" / "__init__.py").read_text())
-    imported: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sblgen"):
-            imported.update(alias.asname or alias.name for alias in node.names)
     lazy = set(sblgen._LAZY)
-    public = {name for name in imported | lazy if not name.startswith("_")}
-    assert public | {"__version__"} == set(sblgen.__all__)
+    assert lazy | {"__version__"} == set(sblgen.__all__)
     for name in sblgen.__all__:
         assert getattr(sblgen, name) is not None
+
+
+def test_type_checking_imports_match_lazy_names() -> None:
+    """The names type checkers see are exactly the lazily imported ones, from the same
+    modules."""
+    tree = ast.parse((ROOT / "sblgen" / "__init__.py").read_text())
+    seen: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If):
+            for child in node.body:
+                if isinstance(child, ast.ImportFrom) and child.module:
+                    for alias in child.names:
+                        seen[alias.asname or alias.name] = child.module
+    assert seen == sblgen._LAZY
 
 
 def test_unknown_attribute() -> None:
