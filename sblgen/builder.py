@@ -22,10 +22,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from sblgen.errors import UnsupportedFieldError
 from sblgen.session import Address, Session
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sblgen.payload import SecurePayload
 
 __all__ = ["CheckoutBuilder", "LineItem"]
 
@@ -343,5 +346,73 @@ class CheckoutBuilder:
                 "checkout": d.checkout,
                 "clean": d.clean,
                 "allow_ignored_fields": allow_ignored_fields,
+            }
+        )
+
+    def secure_payload(self) -> SecurePayload:
+        """The secure payload body (locked prices, contact and terms), ready to encrypt.
+
+        >>> body = (CheckoutBuilder()
+        ...         .product("pro-plan", price={"USD": 20}, interval="month",
+        ...                  interval_length=1, trial=14)
+        ...         .contact(email="ann@example.com", first_name="Ann", last_name="Lee")
+        ...         .secure_payload())
+        >>> body.to_json()
+        '{"contact":{"email":"ann@example.com","firstName":"Ann","lastName":"Lee"},"items":[{"product":"pro-plan","quantity":1,"pricing":{"price":{"USD":20},"trial":14,"interval":"month","intervalLength":1}}]}'
+        """
+        from sblgen.payload import SecurePayload
+
+        target = "SecurePayload (secure payload body)"
+        d = self._d
+        for name, value in (("reset", d.reset), ("checkout", d.checkout), ("clean", d.clean)):
+            if value is not None:
+                raise UnsupportedFieldError(
+                    target,
+                    name,
+                    f"{name} is a browser instruction: put it in the session object that "
+                    "carries the secure request (.session() with secure=...)",
+                )
+        if d.postal_code is not None:
+            raise UnsupportedFieldError(
+                target,
+                "postal_code",
+                "put the postal code in .contact(postal_code=...) to lock it",
+            )
+        items = []
+        for item in d.items:
+            pricing = {
+                "price": item.price,
+                "quantity_behavior": item.quantity_behavior,
+                "quantity_default": item.quantity_default,
+                "trial": item.trial,
+                "interval": item.interval,
+                "interval_length": item.interval_length,
+                "renew": item.renew,
+            }
+            pricing = {k: v for k, v in pricing.items() if v is not None}
+            items.append(
+                {
+                    "product": item.path,
+                    "quantity": item.quantity,
+                    "pricing": pricing or None,
+                    "display": item.display,
+                    "sku": item.sku,
+                    "attributes": item.attributes,
+                }
+            )
+        return SecurePayload.model_validate(
+            {
+                "contact": _expand(d.contact),
+                "account": d.account,
+                "recipient": _expand(d.recipient),
+                "items": items or None,
+                "coupon": d.coupon,
+                "country": d.country,
+                "language": d.language,
+                "tax_id": d.tax_id,
+                "tags": dict(d.tags) or None,
+                "payment_method": d.payment_method,
+                "hide_other_payment_methods": d.hide_other_payment_methods,
+                "invoice_due_date": d.invoice_due_date,
             }
         )

@@ -8,7 +8,10 @@ which carries the location of every bad field. Everything else derives from one 
      ├── RenderError             a snippet cannot be rendered safely (e.g. clean without
      │                           data-continuous, a plaintext secure payload on a live store)
      ├── StorefrontError         a storefront string that is not a FastSpring storefront
-     └── InputFileError          a JSON/TOML file given to the CLI cannot be read or parsed
+     ├── InputFileError          a JSON/TOML file given to the CLI cannot be read or parsed
+     └── CryptoError             secure payload cryptography
+          ├── SecureKeyError      a private key or certificate that cannot be used
+          └── DecryptError        a secure request that cannot be decrypted
 
 Every message is a full sentence naming the bad value and the fix.
 
@@ -19,9 +22,12 @@ True
 from __future__ import annotations
 
 __all__ = [
+    "CryptoError",
+    "DecryptError",
     "InputFileError",
     "RenderError",
     "SblgenError",
+    "SecureKeyError",
     "StorefrontError",
     "UnsupportedFieldError",
 ]
@@ -56,3 +62,16 @@ class StorefrontError(SblgenError, ValueError):
 
 class InputFileError(SblgenError, ValueError):
     """A JSON or TOML input file that cannot be read or parsed."""
+
+
+class CryptoError(SblgenError):
+    """Secure payload cryptography failed; the message never contains key material."""
+
+
+class SecureKeyError(CryptoError, ValueError):
+    """A private key or certificate that cannot be used (not RSA, too small, wrong password,
+    unreadable, or not matching its pair)."""
+
+
+class DecryptError(CryptoError, ValueError):
+    """A secure request that cannot be decrypted with the given certificate."""

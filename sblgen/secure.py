@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from pydantic import model_validator
 
 from sblgen._model import WireModel
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sblgen.payload import SecurePayload
 
 __all__ = ["SecureRequest"]
 
@@ -57,6 +61,24 @@ class SecureRequest(WireModel):
                 "encrypt()."
             )
         return self
+
+    @classmethod
+    def plaintext(cls, payload: SecurePayload | Mapping[str, Any]) -> SecureRequest:
+        """The unencrypted test-mode form: the payload object itself and an empty key.
+
+        Only test storefronts (``*.test.onfastspring.com``) accept it; rendering it for a
+        live storefront raises :class:`~sblgen.errors.RenderError`. The payload is
+        validated like one that would be encrypted.
+
+        >>> SecureRequest.plaintext({"coupon": "SPRING"}).to_dict()
+        {'payload': {'coupon': 'SPRING'}, 'key': ''}
+        """
+        from sblgen.payload import SecurePayload
+
+        model = (
+            payload if isinstance(payload, SecurePayload) else SecurePayload.model_validate(payload)
+        )
+        return cls(payload=model.to_dict(), key="")
 
     @property
     def is_plaintext(self) -> bool:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from sblgen._cli import session
+from sblgen._cli import secure, session
 
-COMMAND_MODULES = (session,)
+COMMAND_MODULES = (session, secure)

@@ -1,0 +1,442 @@
+"""Secure payload cryptography, exactly as FastSpring's Store Builder Library expects it.
+
+For every payload (FASTSPRING.md section 3.2):
+
+1. the payload JSON is encoded as UTF-8;
+2. a fresh random 16-byte AES key ``k`` encrypts it with AES-128-ECB and PKCS#7 padding;
+3. ``k`` is "encrypted" with the seller's RSA *private* key using PKCS#1 v1.5 type-1
+   padding and no digest (OpenSSL's ``RSA_private_encrypt``), through cryptography's
+   ``sign(k, PKCS1v15(), NoDigestInfo())`` primitive;
+4. both are standard base64: ``{"payload": ..., "key": ...}``.
+
+FastSpring recovers ``k`` with the certificate the seller uploaded. Whoever holds that
+certificate can do the same, so a secure payload proves who made it (authenticity); it does
+not hide its content from anyone holding the certificate.
+
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp())
+>>> key_path, cert_path = generate_key_pair(out)
+>>> key = PrivateKey.from_file(key_path)
+>>> request = key.encrypt({"coupon": "SPRING"})
+>>> PublicCertificate.from_file(cert_path).decrypt(request)
+{'coupon': 'SPRING'}
+>>> key
+PrivateKey(RSA, 2048 bits)
+
+cryptography is imported by this module only; ``import sblgen`` does not load it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as _dt
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, NoReturn
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, padding, serialization
+from cryptography.hazmat.primitives.asymmetric import padding as asym_padding
+from cryptography.hazmat.primitives.asymmetric import rsa, utils
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.x509.oid import NameOID
+
+from sblgen.errors import DecryptError, SecureKeyError
+from sblgen.payload import SecurePayload
+from sblgen.secure import SecureRequest
+
+__all__ = [
+    "MIN_KEY_BITS",
+    "PRIVATE_KEY_FILE",
+    "PUBLIC_CERT_FILE",
+    "PrivateKey",
+    "PublicCertificate",
+    "check_pair",
+    "decrypt",
+    "encrypt",
+    "encrypt_many",
+    "generate_key_pair",
+]
+
+#: FastSpring's documented key size; smaller keys are refused.
+MIN_KEY_BITS = 2048
+#: File names written by :func:`generate_key_pair` (FastSpring's documented names).
+PRIVATE_KEY_FILE = "privatekey.pem"
+PUBLIC_CERT_FILE = "publicCert.pem"
+
+_AES_KEY_BYTES = 16
+_PAYLOAD_MAX_BYTES = 1_000_000
+
+
+def _payload_bytes(payload: SecurePayload | Mapping[str, Any]) -> bytes:
+    """Validated, compact UTF-8 JSON of a payload."""
+    model = payload if isinstance(payload, SecurePayload) else SecurePayload.model_validate(payload)
+    return model.to_json().encode("utf-8")
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: object, what: str) -> bytes:
+    if not isinstance(text, str) or not text:
+        raise DecryptError(f"The secure request's {what} is empty or not text; expected base64.")
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise DecryptError(
+            f"The secure request's {what} is not standard base64 (A-Z, a-z, 0-9, '+', '/', "
+            "'=' padding)."
+        ) from None
+
+
+def _read(path: str | os.PathLike[str], what: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SecureKeyError(f"{what} file {os.fspath(path)!r} does not exist.") from None
+    except OSError as err:
+        raise SecureKeyError(
+            f"{what} file {os.fspath(path)!r} cannot be read ({err.strerror})."
+        ) from None
+
+
+class PrivateKey:
+    """The seller's RSA private key, which signs (wraps) each payload's AES key.
+
+    Load it once and reuse it: parsing PEM is far slower than encrypting. The key material
+    never appears in ``repr``/``str``, error messages or pickles.
+    """
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: rsa.RSAPrivateKey) -> None:
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise SecureKeyError(
+                f"A secure payload key must be RSA, not {type(key).__name__}; create one with "
+                "`sblgen keygen` or `openssl genrsa -out privatekey.pem 2048`."
+            )
+        if key.key_size < MIN_KEY_BITS:
+            raise SecureKeyError(
+                f"The RSA key has {key.key_size} bits; FastSpring needs at least "
+                f"{MIN_KEY_BITS}. Create a new pair with `sblgen keygen`."
+            )
+        self._key = key
+
+    @classmethod
+    def from_pem(cls, data: bytes | str, password: bytes | str | None = None) -> PrivateKey:
+        """Load a PEM private key (PKCS#1 ``RSA PRIVATE KEY`` or PKCS#8 ``PRIVATE KEY``,
+        optionally encrypted with ``password``)."""
+        raw = data.encode("ascii", "replace") if isinstance(data, str) else data
+        secret = password.encode("utf-8") if isinstance(password, str) else password
+        try:
+            key = serialization.load_pem_private_key(raw, password=secret)
+        except TypeError as err:
+            if secret is None:
+                raise SecureKeyError(
+                    "The private key is password-protected; give its password."
+                ) from None
+            raise SecureKeyError(
+                "A password was given but the private key is not encrypted; drop the password."
+            ) from err
+        except ValueError:
+            if secret is not None:
+                raise SecureKeyError(
+                    "The private key could not be decrypted: wrong password, or not a PEM "
+                    "private key."
+                ) from None
+            raise SecureKeyError(
+                "This is not a PEM private key; expected a file starting with "
+                "'-----BEGIN PRIVATE KEY-----' or '-----BEGIN RSA PRIVATE KEY-----'."
+            ) from None
+        except UnsupportedAlgorithm:
+            raise SecureKeyError("The private key uses an unsupported algorithm.") from None
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise SecureKeyError(
+                f"A secure payload key must be RSA, not {type(key).__name__.lstrip('_')}; "
+                "create one with `sblgen keygen`."
+            )
+        return cls(key)
+
+    @classmethod
+    def from_file(
+        cls, path: str | os.PathLike[str], password: bytes | str | None = None
+    ) -> PrivateKey:
+        """Load a PEM private key file (see :meth:`from_pem`)."""
+        return cls.from_pem(_read(path, "Private key"), password)
+
+    @property
+    def key_size(self) -> int:
+        """The RSA modulus size in bits."""
+        return self._key.key_size
+
+    def encrypt(self, payload: SecurePayload | Mapping[str, Any]) -> SecureRequest:
+        """Encrypt a payload (a :class:`SecurePayload` or a mapping, validated first) with a
+        fresh random AES key."""
+        return self._encrypt_bytes(_payload_bytes(payload), os.urandom(_AES_KEY_BYTES))
+
+    def _encrypt_bytes(self, plain: bytes, aes_key: bytes) -> SecureRequest:
+        """The deterministic seam: encrypt ``plain`` with the given AES key (tests only;
+        reusing an AES key across payloads is never right)."""
+        if len(aes_key) != _AES_KEY_BYTES:
+            raise ValueError("The AES key must be 16 bytes.")
+        padder = padding.PKCS7(128).padder()
+        padded = padder.update(plain) + padder.finalize()
+        encryptor = Cipher(algorithms.AES(aes_key), modes.ECB()).encryptor()  # noqa: S305
+        body = encryptor.update(padded) + encryptor.finalize()
+        wrapped = self._key.sign(aes_key, asym_padding.PKCS1v15(), utils.NoDigestInfo())
+        return SecureRequest(payload=_b64(body), key=_b64(wrapped))
+
+    def public_numbers_match(self, cert: PublicCertificate) -> bool:
+        """True when ``cert`` holds this key's public half."""
+        return self._key.public_key().public_numbers() == cert._public.public_numbers()
+
+    def _pkcs8(self) -> bytes:
+        return self._key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    def __repr__(self) -> str:
+        return f"PrivateKey(RSA, {self.key_size} bits)"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("PrivateKey cannot be pickled: key material never leaves by accident.")
+
+
+class PublicCertificate:
+    """The seller's X.509 certificate (the file uploaded to FastSpring); decrypts payloads
+    for debugging and tests."""
+
+    __slots__ = ("_cert", "_public")
+
+    def __init__(self, cert: x509.Certificate) -> None:
+        public = cert.public_key()
+        if not isinstance(public, rsa.RSAPublicKey):
+            raise SecureKeyError("The certificate's key is not RSA; FastSpring needs an RSA key.")
+        if public.key_size < MIN_KEY_BITS:
+            raise SecureKeyError(
+                f"The certificate's RSA key has {public.key_size} bits; FastSpring needs at "
+                f"least {MIN_KEY_BITS}."
+            )
+        self._cert = cert
+        self._public = public
+
+    @classmethod
+    def from_pem(cls, data: bytes | str) -> PublicCertificate:
+        """Load a PEM certificate (``-----BEGIN CERTIFICATE-----``)."""
+        raw = data.encode("ascii", "replace") if isinstance(data, str) else data
+        try:
+            cert = x509.load_pem_x509_certificate(raw)
+        except ValueError:
+            raise SecureKeyError(
+                "This is not a PEM X.509 certificate; expected a file starting with "
+                "'-----BEGIN CERTIFICATE-----' (create one with `sblgen keygen`)."
+            ) from None
+        return cls(cert)
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> PublicCertificate:
+        """Load a PEM certificate file."""
+        return cls.from_pem(_read(path, "Certificate"))
+
+    @property
+    def key_size(self) -> int:
+        """The RSA modulus size in bits."""
+        return self._public.key_size
+
+    def decrypt(self, request: SecureRequest | Mapping[str, Any]) -> dict[str, Any]:
+        """The payload object inside an encrypted secure request (or a test-mode one)."""
+        if isinstance(request, Mapping):
+            payload_text, key_text = request.get("payload"), request.get("key")
+        else:
+            payload_text, key_text = request.payload, request.key
+        if key_text == "" and isinstance(payload_text, dict):
+            return dict(payload_text)
+        wrapped = _unb64(key_text, "key")
+        body = _unb64(payload_text, "payload")
+        try:
+            aes_key = self._public.recover_data_from_signature(
+                wrapped, asym_padding.PKCS1v15(), None
+            )
+        except (InvalidSignature, ValueError):
+            raise DecryptError(
+                "The secure request's key was not wrapped by the private key of this "
+                "certificate (or is corrupt); check you use the matching certificate."
+            ) from None
+        if len(aes_key) != _AES_KEY_BYTES:
+            raise DecryptError(
+                f"The wrapped key holds {len(aes_key)} bytes, not a 16-byte AES-128 key."
+            )
+        if not body or len(body) % 16:
+            raise DecryptError(
+                "The secure request's payload is not a whole number of AES blocks; it is "
+                "truncated or corrupt."
+            )
+        decryptor = Cipher(algorithms.AES(aes_key), modes.ECB()).decryptor()  # noqa: S305
+        padded = decryptor.update(body) + decryptor.finalize()
+        unpadder = padding.PKCS7(128).unpadder()
+        try:
+            plain = unpadder.update(padded) + unpadder.finalize()
+        except ValueError:
+            raise DecryptError("The decrypted payload has invalid PKCS#7 padding.") from None
+        try:
+            data = json.loads(plain.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise DecryptError("The decrypted payload is not UTF-8 JSON.") from None
+        if not isinstance(data, dict):
+            raise DecryptError("The decrypted payload is JSON but not an object.")
+        return data
+
+    def __repr__(self) -> str:
+        subject = self._cert.subject.rfc4514_string()
+        return f"PublicCertificate(RSA, {self.key_size} bits, subject={subject!r})"
+
+
+def encrypt(payload: SecurePayload | Mapping[str, Any], private_key: PrivateKey) -> SecureRequest:
+    """Encrypt one payload; see :meth:`PrivateKey.encrypt`."""
+    return private_key.encrypt(payload)
+
+
+def decrypt(
+    request: SecureRequest | Mapping[str, Any], certificate: PublicCertificate
+) -> dict[str, Any]:
+    """Decrypt one secure request; see :meth:`PublicCertificate.decrypt`."""
+    return certificate.decrypt(request)
+
+
+def check_pair(private_key: PrivateKey, certificate: PublicCertificate) -> bool:
+    """True when the certificate holds the private key's public half.
+
+    >>> import tempfile
+    >>> k, c = generate_key_pair(tempfile.mkdtemp())
+    >>> check_pair(PrivateKey.from_file(k), PublicCertificate.from_file(c))
+    True
+    """
+    return private_key.public_numbers_match(certificate)
+
+
+# ------------------------------------------------------------------ batch encryption
+
+_worker_key: PrivateKey | None = None
+
+
+def _init_worker(pem: bytes) -> None:
+    global _worker_key
+    _worker_key = PrivateKey.from_pem(pem)
+
+
+def _encrypt_chunk(chunk: Sequence[bytes]) -> list[tuple[str, str]]:
+    if _worker_key is None:  # pragma: no cover - initializer always runs first
+        raise RuntimeError("worker not initialised")
+    out = []
+    for plain in chunk:
+        request = _worker_key._encrypt_bytes(plain, os.urandom(_AES_KEY_BYTES))
+        out.append((str(request.payload), request.key))
+    return out
+
+
+def encrypt_many(
+    payloads: Iterable[SecurePayload | Mapping[str, Any]],
+    private_key: PrivateKey,
+    *,
+    workers: int | None = None,
+) -> list[SecureRequest]:
+    """Encrypt many payloads on every core (a fresh AES key each), in input order.
+
+    Payloads are validated in this process first, so a bad one fails before any work
+    starts. Small batches are encrypted in-process.
+    """
+    plains = [_payload_bytes(p) for p in payloads]
+    count = workers or os.cpu_count() or 1
+    if count <= 1 or len(plains) < 64:
+        return [private_key._encrypt_bytes(p, os.urandom(_AES_KEY_BYTES)) for p in plains]
+    size = -(-len(plains) // (count * 4))
+    chunks = [plains[i : i + size] for i in range(0, len(plains), size)]
+    with ProcessPoolExecutor(
+        max_workers=count, initializer=_init_worker, initargs=(private_key._pkcs8(),)
+    ) as pool:
+        results = [pair for chunk in pool.map(_encrypt_chunk, chunks) for pair in chunk]
+    return [SecureRequest(payload=body, key=key) for body, key in results]
+
+
+# ------------------------------------------------------------------ key generation
+
+
+def _write_new(path: Path, data: bytes, mode: int, force: bool) -> None:
+    """Write a whole file, never leaving a half-written one; refuse to overwrite unless
+    ``force``."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        if force:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # fails if path exists, atomically
+            os.unlink(tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def generate_key_pair(
+    out_dir: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    common_name: str = "sblgen secure payloads",
+    days: int = 3650,
+) -> tuple[Path, Path]:
+    """Create ``privatekey.pem`` (RSA-2048, PKCS#8, mode 0600) and ``publicCert.pem``
+    (self-signed X.509) in ``out_dir``, like FastSpring's documented openssl steps.
+
+    Existing files are never overwritten unless ``force=True``. Upload the certificate in
+    the FastSpring app (Developer Tools > Store Builder Library); keep the key on the server.
+    """
+    directory = Path(out_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    key_path, cert_path = directory / PRIVATE_KEY_FILE, directory / PUBLIC_CERT_FILE
+    if not force:
+        existing = [p.name for p in (key_path, cert_path) if p.exists()]
+        if existing:
+            raise SecureKeyError(
+                f"{', '.join(existing)} already exist in {os.fspath(directory)!r}; nothing was "
+                "written. Pass force=True (--force) to replace them."
+            )
+    key = rsa.generate_private_key(public_exponent=65537, key_size=MIN_KEY_BITS)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = _dt.datetime.now(_dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - _dt.timedelta(days=1))
+        .not_valid_after(now + _dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    _write_new(key_path, key_pem, 0o600, force)
+    try:
+        _write_new(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644, force)
+    except BaseException:
+        if not force:
+            key_path.unlink(missing_ok=True)
+        raise
+    return key_path, cert_path

@@ -1,0 +1,213 @@
+"""The secure payload body: what a seller locks and signs (FASTSPRING.md section 3.5).
+
+Secure payloads use their own vocabulary: ``items[].product`` (not ``products[].path``),
+``contact`` (locked, not the editable ``paymentContact``) and per-item ``pricing``.
+
+>>> payload = SecurePayload(
+...     contact=SecureContact(email="ann@example.com", first_name="Ann", last_name="Lee"),
+...     account_custom_key="user-42",
+...     items=[SecureItem(product="pro-plan", quantity=1,
+...                       pricing=Pricing(price={"USD": 20.0}, interval="month",
+...                                       interval_length=1, trial=14))],
+...     tags={"campaign": "spring"})
+>>> payload.to_json()
+'{"contact":{"email":"ann@example.com","firstName":"Ann","lastName":"Lee"},"accountCustomKey":"user-42","items":[{"product":"pro-plan","quantity":1,"pricing":{"price":{"USD":20},"trial":14,"interval":"month","intervalLength":1}}],"tags":{"campaign":"spring"}}'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from sblgen._model import WireModel
+from sblgen.session import Recipient
+from sblgen.types import (
+    CountryCode,
+    CouponCode,
+    Email,
+    FutureDate,
+    LanguageCode,
+    Money,
+    PaymentMethod,
+    PriceMap,
+    ProductPath,
+    Quantity,
+    TagMap,
+)
+
+__all__ = [
+    "DateLimits",
+    "ItemDescription",
+    "Notification",
+    "Pricing",
+    "SecureContact",
+    "SecureItem",
+    "SecurePayload",
+]
+
+Interval = Literal["adhoc", "day", "week", "month", "year"]
+PositiveInt = Annotated[int, Field(ge=1, strict=True)]
+NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
+LangText = dict[str, str]
+
+
+class SecureContact(WireModel):
+    """The buyer, locked: ``firstName``, ``lastName`` and ``email`` are required.
+
+    >>> SecureContact(email="a@example.com", first_name="A", last_name="B").to_dict()
+    {'email': 'a@example.com', 'firstName': 'A', 'lastName': 'B'}
+    """
+
+    email: Email
+    first_name: Annotated[str, Field(min_length=1)]
+    last_name: Annotated[str, Field(min_length=1)]
+    company: str | None = None
+    address_line1: str | None = None
+    address_line2: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country: CountryCode | None = None
+    postal_code: str | None = None
+    phone_number: str | None = None
+
+
+class DateLimits(WireModel):
+    """``pricing.dateLimits``: when the price override applies (free-form dates)."""
+
+    start: str | None = None
+    end: str | None = None
+
+
+class Notification(WireModel):
+    """``pricing.reminderNotification`` / ``overdueNotification`` settings."""
+
+    enabled: bool | None = None
+    interval: Interval | None = None
+    interval_length: PositiveInt | None = None
+    amount: NonNegativeInt | None = None
+
+
+class Cancellation(WireModel):
+    """``pricing.cancellation``: cancel after this many periods unpaid."""
+
+    interval: Interval | None = None
+    interval_length: PositiveInt | None = None
+
+
+class Pricing(WireModel):
+    """Price and subscription terms for one item (all optional).
+
+    ``intervalLength`` is required with an ``interval`` other than ``adhoc``.
+
+    >>> Pricing(price={"USD": 14.95}, interval="month", interval_length=1).to_json()
+    '{"price":{"USD":14.95},"interval":"month","intervalLength":1}'
+    """
+
+    price: PriceMap | None = None
+    quantity_behavior: Literal["allow", "lock", "hide"] | None = None
+    quantity_default: NonNegativeInt | None = None
+    trial: NonNegativeInt | None = None
+    interval: Interval | None = None
+    interval_length: PositiveInt | None = None
+    interval_count: PositiveInt | None = None
+    renew: Literal["auto", "manual"] | None = None
+    discount_type: Literal["percent", "amount"] | None = None
+    quantity_discounts: dict[str, Money] | None = None
+    discount_reason: LangText | None = None
+    discount_duration: PositiveInt | None = None
+    date_limits_enabled: bool | None = None
+    date_limits: DateLimits | None = None
+    reminder_notification: Notification | None = None
+    overdue_notification: Notification | None = None
+    cancellation: Cancellation | None = None
+
+    @model_validator(mode="after")
+    def _check_interval(self) -> Pricing:
+        if self.interval not in (None, "adhoc") and self.interval_length is None:
+            raise ValueError(
+                f"interval {self.interval!r} needs intervalLength (for example 1 with "
+                "'month' for monthly billing)."
+            )
+        if self.quantity_discounts:
+            for key in self.quantity_discounts:
+                if not key.isdigit() or int(key) < 1:
+                    raise ValueError(
+                        f"quantityDiscounts key {key!r} must be a quantity such as '1' or '10'."
+                    )
+        return self
+
+
+class ItemDescription(WireModel):
+    """``items[].description``: text per language for each part of the product page."""
+
+    summary: LangText | None = None
+    action: LangText | None = None
+    full: LangText | None = None
+
+
+class SecureItem(WireModel):
+    """One product line of a secure payload.
+
+    >>> SecureItem(product="pro-plan", quantity=2).to_dict()
+    {'product': 'pro-plan', 'quantity': 2}
+    """
+
+    product: ProductPath
+    quantity: Quantity | None = None
+    pricing: Pricing | None = None
+    display: LangText | None = None
+    description: ItemDescription | None = None
+    image: str | None = None
+    sku: str | None = None
+    attributes: TagMap | None = None
+    selected: bool | None = None
+    removable: bool | None = None
+
+
+class SecurePayload(WireModel):
+    """The body of a secure payload, before encryption.
+
+    Rules: ``contact`` and ``account`` exclude each other; ``accountCustomKey`` goes with
+    ``contact``; a product appears once; ``invoiceDueDate`` is after today.
+
+    >>> SecurePayload(coupon="SPRING", country="us").to_dict()
+    {'coupon': 'SPRING', 'country': 'US'}
+    """
+
+    contact: SecureContact | None = None
+    account_custom_key: str | None = None
+    account: str | None = None
+    recipient: Recipient | None = None
+    items: Annotated[Sequence[SecureItem], AfterValidator(tuple)] | None = None
+    coupon: CouponCode | None = None
+    country: CountryCode | None = None
+    language: LanguageCode | None = None
+    tax_id: str | None = None
+    tags: TagMap | None = None
+    payment_method: PaymentMethod | None = None
+    hide_other_payment_methods: bool | None = None
+    invoice_due_date: FutureDate | None = None
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> SecurePayload:
+        if self.contact is not None and self.account is not None:
+            raise ValueError(
+                "contact and account exclude each other; send the buyer's details as "
+                "contact, or an existing FastSpring account id as account."
+            )
+        if self.account_custom_key is not None and self.contact is None:
+            raise ValueError(
+                "accountCustomKey is used together with contact; add the buyer's contact "
+                "(firstName, lastName, email)."
+            )
+        if self.items:
+            seen: set[str] = set()
+            for item in self.items:
+                if item.product in seen:
+                    raise ValueError(
+                        f"Product {item.product!r} appears more than once; merge the lines."
+                    )
+                seen.add(item.product)
+        return self
