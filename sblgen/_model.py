@@ -48,7 +48,9 @@ class WireModel(BaseModel):
     def to_json(self, *, indent: int | None = None) -> str:
         """The wire form as JSON text (compact unless ``indent`` is given)."""
         if indent is None:
-            return dumps_compact(self.to_dict())
+            # pydantic-core writes the same compact text as dumps_compact(to_dict()), faster
+            # (tests/test_model.py checks the two agree for any text and amount).
+            return self.model_dump_json(by_alias=True, exclude_none=True)
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     @classmethod

@@ -70,6 +70,8 @@ PRIVATE_KEY_FILE = "privatekey.pem"
 PUBLIC_CERT_FILE = "publicCert.pem"
 
 _AES_KEY_BYTES = 16
+_PKCS1V15 = asym_padding.PKCS1v15()
+_NO_DIGEST = utils.NoDigestInfo()
 _PAYLOAD_MAX_BYTES = 1_000_000
 
 
@@ -189,8 +191,9 @@ class PrivateKey:
         padded = padder.update(plain) + padder.finalize()
         encryptor = Cipher(algorithms.AES(aes_key), modes.ECB()).encryptor()  # noqa: S305
         body = encryptor.update(padded) + encryptor.finalize()
-        wrapped = self._key.sign(aes_key, asym_padding.PKCS1v15(), utils.NoDigestInfo())
-        return SecureRequest(payload=_b64(body), key=_b64(wrapped))
+        wrapped = self._key.sign(aes_key, _PKCS1V15, _NO_DIGEST)
+        # Both fields are base64 we just made: skip re-validating them.
+        return SecureRequest.model_construct(payload=_b64(body), key=_b64(wrapped))
 
     def public_numbers_match(self, cert: PublicCertificate) -> bool:
         """True when ``cert`` holds this key's public half."""
@@ -330,8 +333,15 @@ _worker_key: PrivateKey | None = None
 
 
 def _init_worker(pem: bytes) -> None:
+    """Load the key once per worker. The parent already validated this very key, so the
+    (slow, ~35 ms) RSA consistency check is skipped here."""
     global _worker_key
-    _worker_key = PrivateKey.from_pem(pem)
+    key = serialization.load_pem_private_key(
+        pem, password=None, unsafe_skip_rsa_key_validation=True
+    )
+    if not isinstance(key, rsa.RSAPrivateKey):  # pragma: no cover - parent checked
+        raise SecureKeyError("worker received a non-RSA key")
+    _worker_key = PrivateKey(key)
 
 
 def _encrypt_chunk(chunk: Sequence[bytes]) -> list[tuple[str, str]]:
@@ -355,17 +365,21 @@ def encrypt_many(
     Payloads are validated in this process first, so a bad one fails before any work
     starts. Small batches are encrypted in-process.
     """
-    plains = [_payload_bytes(p) for p in payloads]
+    items = list(payloads)
     count = workers or os.cpu_count() or 1
-    if count <= 1 or len(plains) < 64:
-        return [private_key._encrypt_bytes(p, os.urandom(_AES_KEY_BYTES)) for p in plains]
-    size = -(-len(plains) // (count * 4))
+    if count <= 1 or len(items) < 64:
+        return [
+            private_key._encrypt_bytes(_payload_bytes(p), os.urandom(_AES_KEY_BYTES)) for p in items
+        ]
+    # Validate and serialise everything first: a bad payload fails before any work starts.
+    plains = [_payload_bytes(p) for p in items]
+    size = max(16, len(plains) // (count * 4))
     chunks = [plains[i : i + size] for i in range(0, len(plains), size)]
     with ProcessPoolExecutor(
         max_workers=count, initializer=_init_worker, initargs=(private_key._pkcs8(),)
     ) as pool:
         results = [pair for chunk in pool.map(_encrypt_chunk, chunks) for pair in chunk]
-    return [SecureRequest(payload=body, key=key) for body, key in results]
+    return [SecureRequest.model_construct(payload=body, key=key) for body, key in results]
 
 
 # ------------------------------------------------------------------ key generation
