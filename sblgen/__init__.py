@@ -22,6 +22,7 @@ _LAZY: dict[str, str] = {
     "CryptoError": "sblgen.errors",
     "DecryptError": "sblgen.errors",
     "InputFileError": "sblgen.errors",
+    "LOADER_PATH": "sblgen.render",
     "LineItem": "sblgen.builder",
     "PaymentContact": "sblgen.session",
     "Pricing": "sblgen.payload",
@@ -30,21 +31,33 @@ _LAZY: dict[str, str] = {
     "PublicCertificate": "sblgen.crypto",
     "Recipient": "sblgen.session",
     "RenderError": "sblgen.errors",
+    "SblOptions": "sblgen.render",
     "SblgenError": "sblgen.errors",
     "SecureContact": "sblgen.payload",
     "SecureItem": "sblgen.payload",
     "SecureKeyError": "sblgen.errors",
     "SecurePayload": "sblgen.payload",
-    "SecureRequest": "sblgen.secure",
+    "SecureRequest": "sblgen.secure_request",
     "Session": "sblgen.session",
+    "Storefront": "sblgen.storefront",
     "StorefrontError": "sblgen.errors",
     "UnsupportedFieldError": "sblgen.errors",
+    "button": "sblgen.render",
+    "buttons": "sblgen.render",
     "check_pair": "sblgen.crypto",
     "decrypt": "sblgen.crypto",
+    "embed": "sblgen.render",
     "encrypt": "sblgen.crypto",
     "encrypt_many": "sblgen.crypto",
     "frozen_today": "sblgen.types",
     "generate_key_pair": "sblgen.crypto",
+    "html_safe_json": "sblgen.render",
+    "loader_js": "sblgen.render",
+    "loader_tag": "sblgen.render",
+    "push": "sblgen.render",
+    "script_tag": "sblgen.render",
+    "secure": "sblgen.render",
+    "session_init": "sblgen.render",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
@@ -69,8 +82,23 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
         UnsupportedFieldError,
     )
     from sblgen.payload import Pricing, SecureContact, SecureItem, SecurePayload
-    from sblgen.secure import SecureRequest
+    from sblgen.render import (
+        LOADER_PATH,
+        SblOptions,
+        button,
+        buttons,
+        embed,
+        html_safe_json,
+        loader_js,
+        loader_tag,
+        push,
+        script_tag,
+        secure,
+        session_init,
+    )
+    from sblgen.secure_request import SecureRequest
     from sblgen.session import Address, PaymentContact, Product, Recipient, Session
+    from sblgen.storefront import Storefront
     from sblgen.types import frozen_today
 
 __all__ = [
@@ -79,6 +107,7 @@ __all__ = [
     "CryptoError",
     "DecryptError",
     "InputFileError",
+    "LOADER_PATH",
     "LineItem",
     "PaymentContact",
     "Pricing",
@@ -87,6 +116,7 @@ __all__ = [
     "PublicCertificate",
     "Recipient",
     "RenderError",
+    "SblOptions",
     "SblgenError",
     "SecureContact",
     "SecureItem",
@@ -94,15 +124,26 @@ __all__ = [
     "SecurePayload",
     "SecureRequest",
     "Session",
+    "Storefront",
     "StorefrontError",
     "UnsupportedFieldError",
     "__version__",
+    "button",
+    "buttons",
     "check_pair",
     "decrypt",
+    "embed",
     "encrypt",
     "encrypt_many",
     "frozen_today",
     "generate_key_pair",
+    "html_safe_json",
+    "loader_js",
+    "loader_tag",
+    "push",
+    "script_tag",
+    "secure",
+    "session_init",
 ]
 
 

@@ -48,7 +48,7 @@ from cryptography.x509.oid import NameOID
 
 from sblgen.errors import DecryptError, SecureKeyError
 from sblgen.payload import SecurePayload
-from sblgen.secure import SecureRequest
+from sblgen.secure_request import SecureRequest
 
 __all__ = [
     "MIN_KEY_BITS",

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from sblgen._model import WireModel
-from sblgen.secure import SecureRequest
+from sblgen.secure_request import SecureRequest
 from sblgen.types import (
     CountryCode,
     CouponCode,

@@ -374,6 +374,11 @@ def _tag_map(value: object) -> dict[str, str]:
     for key, item in value.items():
         if not isinstance(key, str) or not key:
             raise ValueError(f"Tag name {key!r} must be a non-empty string.")
+        if key == "__proto__":
+            raise ValueError(
+                "'__proto__' cannot be a tag name: JavaScript would treat it as the object's "
+                "prototype and drop it; choose another name."
+            )
         if not isinstance(item, str):
             raise ValueError(
                 f"Tag {key!r} has the value {item!r}; tag values are strings (use str(...))."

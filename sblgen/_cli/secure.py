@@ -76,7 +76,7 @@ def _keygen(args: argparse.Namespace) -> int:
 
 def _encrypt(args: argparse.Namespace) -> int:
     from sblgen.payload import SecurePayload
-    from sblgen.secure import SecureRequest
+    from sblgen.secure_request import SecureRequest
 
     payload = SecurePayload.model_validate(load_data(args.payload))
     if args.test_mode:

@@ -1,0 +1,134 @@
+"""The storefront a page sells through: the SBL's ``data-storefront`` value.
+
+Sellers paste storefronts in many forms; all of these are the same storefront::
+
+    acme.test.onfastspring.com/popup-acme
+    https://acme.test.onfastspring.com/popup-acme/
+    ACME.test.onfastspring.com/popup-acme
+
+>>> sf = Storefront.parse("https://acme.test.onfastspring.com/popup-acme/")
+>>> sf.value, sf.is_test, sf.checkout_type, sf.store_id
+('acme.test.onfastspring.com/popup-acme', True, 'popup', 'acme')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+from sblgen.errors import StorefrontError
+
+__all__ = ["CheckoutType", "Storefront"]
+
+CheckoutType = Literal["popup", "embedded", "inapp", "web"]
+
+_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
+_STOREFRONT = re.compile(
+    r"(?P<store>[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)"
+    r"(?P<test>\.test)?"
+    r"\.onfastspring\.com"
+    r"(?:/(?P<path>[A-Za-z0-9][A-Za-z0-9_-]{0,127}))?"
+    r"/?"
+)
+_SESSION_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
+
+
+@dataclass(frozen=True, slots=True)
+class Storefront:
+    """A FastSpring storefront: ``<store>[.test].onfastspring.com[/<checkout path>]``.
+
+    Build one with :meth:`parse`; use it directly as a pydantic field type too.
+    """
+
+    store_id: str
+    path: str
+    is_test: bool
+
+    @classmethod
+    def parse(cls, text: str | Storefront) -> Storefront:
+        """Accept what sellers paste (with or without ``https://``, trailing slash, any
+        letter case in the host) and normalise it; anything else raises
+        :class:`~sblgen.errors.StorefrontError`.
+
+        >>> Storefront.parse("acme.onfastspring.com").value
+        'acme.onfastspring.com'
+        >>> Storefront.parse("acme.example.com/popup-acme")
+        Traceback (most recent call last):
+        ...
+        sblgen.errors.StorefrontError: 'acme.example.com/popup-acme' is not a FastSpring ...
+        """
+        if isinstance(text, Storefront):
+            return text
+        if not isinstance(text, str):
+            raise StorefrontError(
+                f"A storefront must be a string such as 'acme.test.onfastspring.com/popup-acme', "
+                f"not {type(text).__name__}."
+            )
+        host, slash, tail = _SCHEME.sub("", text.strip()).partition("/")
+        match = _STOREFRONT.fullmatch(host.lower() + slash + tail)
+        if match is None:
+            raise StorefrontError(
+                f"{text!r} is not a FastSpring storefront; use the value shown in the FastSpring "
+                "app, such as 'acme.test.onfastspring.com/popup-acme' (test) or "
+                "'acme.onfastspring.com/popup-acme' (live)."
+            )
+        return cls(
+            store_id=match["store"],
+            path=match["path"] or "",
+            is_test=match["test"] is not None,
+        )
+
+    @property
+    def host(self) -> str:
+        """``acme.test.onfastspring.com``"""
+        return f"{self.store_id}{'.test' if self.is_test else ''}.onfastspring.com"
+
+    @property
+    def value(self) -> str:
+        """The normalised ``data-storefront`` value (no scheme, no trailing slash)."""
+        return f"{self.host}/{self.path}" if self.path else self.host
+
+    @property
+    def checkout_type(self) -> CheckoutType:
+        """How the SBL opens checkout, read from the path as the SBL does it."""
+        if self.path.startswith(("popup-", "pinhole")):
+            return "popup"
+        if self.path.startswith("embedded-"):
+            return "embedded"
+        if self.path.startswith("inapp"):
+            return "inapp"
+        return "web"
+
+    def session_url(self, session_id: str) -> str:
+        """The hosted checkout page of a Sessions API session.
+
+        >>> Storefront.parse("acme.onfastspring.com/popup-acme").session_url("ABC123def456")
+        'https://acme.onfastspring.com/session/ABC123def456'
+        """
+        if not _SESSION_ID.fullmatch(session_id):
+            raise StorefrontError(f"{session_id!r} is not a session id.")
+        return f"https://{self.host}/session/{session_id}"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        def validate(value: Any) -> Storefront:
+            try:
+                return cls.parse(value)
+            except StorefrontError as err:
+                raise ValueError(str(err)) from None
+
+        return core_schema.no_info_plain_validator_function(
+            validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda sf: sf.value, when_used="json"
+            ),
+        )
