@@ -50,7 +50,9 @@ class WireModel(BaseModel):
         if indent is None:
             # pydantic-core writes the same compact text as dumps_compact(to_dict()), faster
             # (tests/test_model.py checks the two agree for any text and amount).
-            return self.model_dump_json(by_alias=True, exclude_none=True)
+            return self.__pydantic_serializer__.to_json(
+                self, by_alias=True, exclude_none=True
+            ).decode()
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     @classmethod

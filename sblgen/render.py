@@ -128,14 +128,18 @@ def html_safe_json(json_text: str) -> Markup:
     >>> html_safe_json('{"a":"</script><!--"}')
     Markup('{"a":"\\\\u003c/script\\\\u003e\\\\u003c!--"}')
     """
+    return Markup(_escape_json(json_text))  # noqa: S704 - escaped: no markup can survive
+
+
+def _escape_json(json_text: str) -> str:
     for char, replacement in _JSON_ESCAPES:
         if char in json_text:
             json_text = json_text.replace(char, replacement)
-    return Markup(json_text)  # noqa: S704 - escaped above: no markup can survive
+    return json_text
 
 
-def _model_json(model: WireModel) -> Markup:
-    return html_safe_json(model.to_json())
+def _model_json(model: WireModel) -> str:
+    return _escape_json(model.to_json())
 
 
 def _check_nonce(nonce: str | None) -> str | None:
@@ -259,6 +263,37 @@ def _render(name: str, **context: Any) -> Markup:
     return Markup(_template(name).render(**context))  # noqa: S704 - autoescaped template
 
 
+_SLOT = "\x00slot{}\x00"
+
+
+@cache
+def _frame(name: str, slots: tuple[str, ...], **fixed: Any) -> tuple[str, ...]:
+    """The template rendered once with a sentinel in each slot, split around them.
+
+    Hot snippets fill this frame instead of running Jinja per call: the template stays the
+    one source of the markup, and filling a slot with already-safe Markup gives exactly
+    what rendering would (tests/test_render.py checks both ways agree).
+    """
+    context = {slot: Markup(_SLOT.format(i)) for i, slot in enumerate(slots)}  # noqa: S704
+    text = str(_render(name, **context, **fixed))
+    pieces: list[str] = []
+    for i in range(len(slots)):
+        before, sep, text = text.partition(_SLOT.format(i))
+        if not sep:  # pragma: no cover - a template that drops or repeats a slot
+            raise RuntimeError(f"template {name} must use slot {slots[i]} exactly once")
+        pieces.append(before)
+    pieces.append(text)
+    return tuple(pieces)
+
+
+def _fill(frame: tuple[str, ...], *values: str) -> Markup:
+    out = [frame[0]]
+    for value, piece in zip(values, frame[1:], strict=True):
+        out.append(value)
+        out.append(piece)
+    return Markup("".join(out))  # noqa: S704 - values are escaped JSON or validated tokens
+
+
 @cache
 def loader_js() -> str:
     """The strict-CSP loader's source (serve it as ``application/javascript``)."""
@@ -330,18 +365,30 @@ def script_tag(options: SblOptions | Storefront | str, *, nonce: str | None = No
     >>> script_tag("acme.test.onfastspring.com/popup-acme")
     Markup('<script id="fsc-api" src="https://sbl.onfastspring.com/sbl/1.0.3/fastspring-builder.min.js" type="text/javascript" data-storefront="acme.test.onfastspring.com/popup-acme"></script>')
     """
-    return _script_tag(_options(options), _check_nonce(nonce))
+    opts = _options(options)
+    entry = _TAGS.get(id(opts))
+    if entry is None or entry[0] is not opts:
+        if len(_TAGS) >= 256:
+            _TAGS.clear()
+        entry = _TAGS[id(opts)] = (opts, *_script_tag_frame(opts))
+    _, plain, frame = entry
+    checked = _check_nonce(nonce)
+    if checked is None:
+        return plain
+    return Markup(checked.join(frame))  # noqa: S704 - nonce is a validated token
 
 
-@cache
-def _script_tag(options: SblOptions, nonce: str | None) -> Markup:
-    return _render(
-        "script_tag.html",
-        src=options.script_src,
-        attrs=options.data_attributes(),
-        nonce=nonce,
-        loading=options.loading,
-    )
+#: Rendered tags by options object (identity-checked; options are immutable).
+_TAGS: dict[int, tuple[SblOptions, Markup, list[str]]] = {}
+
+
+def _script_tag_frame(opts: SblOptions) -> tuple[Markup, list[str]]:
+    """The tag without a nonce, and split where a nonce goes (options are immutable)."""
+    context = {"src": opts.script_src, "attrs": opts.data_attributes(), "loading": opts.loading}
+    plain = _render("script_tag.html", nonce=None, **context)
+    slot = _SLOT.format(0)
+    frame = str(_render("script_tag.html", nonce=Markup(slot), **context)).split(slot)  # noqa: S704
+    return plain, frame
 
 
 def session_init(
@@ -361,8 +408,8 @@ def session_init(
     """
     _check_session(session, options, "session_init")
     if _mode(mode, options) == "external":
-        return _render("data_block.html", op="session", data=_model_json(session))
-    return _render("session_init.html", nonce=_check_nonce(nonce), data=_model_json(session))
+        return _fill(_frame("data_block.html", ("data",), op="session"), _model_json(session))
+    return _with_nonce("session_init.html", nonce, _model_json(session))
 
 
 def push(
@@ -406,11 +453,30 @@ def _mode(mode: Mode | None, options: SblOptions | None) -> Mode:
 
 
 def _apply(
-    op: str, data: Markup, options: SblOptions | None, nonce: str | None, mode: Mode | None
+    op: str, data: str, options: SblOptions | None, nonce: str | None, mode: Mode | None
 ) -> Markup:
     if _mode(mode, options) == "external":
-        return _render("data_block.html", op=op, data=data)
-    return _render("apply.html", nonce=_check_nonce(nonce), apply=_apply_js(), op=op, data=data)
+        return _fill(_frame("data_block.html", ("data",), op=op), data)
+    return _with_nonce("apply.html", nonce, data, op)
+
+
+def _with_nonce(name: str, nonce: str | None, data: str, op: str = "") -> Markup:
+    """Fill a ``nonce`` + ``data`` template; the nonce is a validated token."""
+    if nonce is None:
+        frame = _FRAMES.get((name, op))
+        if frame is None:
+            frame = _FRAMES[name, op] = _frame(name, ("data",), nonce=None, **_fixed(name, op))
+        return Markup("".join((frame[0], data, frame[1])))  # noqa: S704 - escaped JSON
+    _check_nonce(nonce)
+    return _fill(_frame(name, ("nonce", "data"), **_fixed(name, op)), nonce, data)
+
+
+#: Frames without a nonce, the hot path: (template, op) -> pieces.
+_FRAMES: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _fixed(name: str, op: str) -> dict[str, Any]:
+    return {"apply": _apply_js(), "op": op} if name == "apply.html" else {}
 
 
 def loader_tag(options: SblOptions | None = None, *, nonce: str | None = None) -> Markup:
