@@ -505,6 +505,10 @@ def button(
     >>> button("Pay", actions="Checkout", session_id="Xy12AbCdEf34GhIj")
     Markup('<input type="hidden" data-fsc-session-value value="Xy12AbCdEf34GhIj"><button type="button" data-fsc-action="Checkout">Pay</button>')
     """
+    if "\x00" in label:
+        raise RenderError(
+            "A button label cannot contain U+0000: HTML drops it from text; remove it."
+        )
     names = (actions,) if isinstance(actions, str) else tuple(actions)
     unknown = [a for a in names if a not in ACTIONS]
     if not names or unknown:
@@ -553,11 +557,19 @@ def buttons(
             session_id=session.checkout,
             css_class=css_class,
         )
+    names = (actions,) if isinstance(actions, str) else tuple(actions)
+
+    def for_quantity(quantity: int) -> tuple[Action, ...]:
+        # "Add" uses the catalog's default quantity; "Update" reads the quantity attribute.
+        if quantity == 1:
+            return names
+        return tuple("Update" if name == "Add" else name for name in names)
+
     parts: Iterable[Markup] = (
         button(
             label.format(path=p.path, quantity=p.quantity),
             product=p.path,
-            actions=actions,
+            actions=for_quantity(p.quantity),
             quantity=p.quantity if p.quantity != 1 else None,
             css_class=css_class,
         )
