@@ -50,7 +50,7 @@ class PageServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server API
+            def do_GET(self) -> None:
                 url = urlsplit(self.path)
                 if url.path == "/standin/sbl.js":
                     delay = int(parse_qs(url.query).get("delay", ["0"])[0])
@@ -71,7 +71,7 @@ class PageServer:
                 self.end_headers()
                 self.wfile.write(response.body)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
