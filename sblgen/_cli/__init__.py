@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from sblgen._cli import secure, session
+from sblgen._cli import render, secure, session
 
-COMMAND_MODULES = (session, secure)
+COMMAND_MODULES = (session, secure, render)

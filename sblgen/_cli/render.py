@@ -1,0 +1,64 @@
+"""``sblgen render``: a copy-paste snippet for any page."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from sblgen._cli.common import EXIT_OK, load_data
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "render",
+        help="print a copy-paste snippet (session, SBL tag, buttons)",
+        description="Print the HTML that loads FastSpring's Store Builder Library with a "
+        "session object and/or a secure payload, ready to paste into a page.",
+    )
+    parser.add_argument(
+        "--storefront", required=True, help="e.g. acme.test.onfastspring.com/popup-acme"
+    )
+    parser.add_argument(
+        "--session", metavar="FILE", help="session object, JSON or TOML (- for stdin)"
+    )
+    parser.add_argument("--secure", metavar="FILE", help="secure request {payload, key} as JSON")
+    parser.add_argument("--access-key", help="the access key from the FastSpring app")
+    parser.add_argument("--nonce", help="CSP nonce for every inline script")
+    parser.add_argument("--mode", choices=("inline", "external"), default="inline")
+    parser.add_argument("--continuous", action="store_true", help='data-continuous="true"')
+    parser.add_argument("--no-buttons", action="store_true", help="omit the product buttons")
+    parser.set_defaults(handler=_render)
+
+
+def _render(args: argparse.Namespace) -> int:
+    from sblgen.render import LOADER_PATH, SblOptions, embed
+    from sblgen.secure_request import SecureRequest
+    from sblgen.session import Session
+
+    options = SblOptions.model_validate(
+        {
+            "storefront": args.storefront,
+            "access_key": args.access_key,
+            "mode": args.mode,
+            "continuous": args.continuous,
+        }
+    )
+    session = Session.model_validate(load_data(args.session)) if args.session else None
+    secure = SecureRequest.model_validate(load_data(args.secure)) if args.secure else None
+    print(
+        embed(
+            options,
+            session=session,
+            secure_request=secure,
+            with_buttons=not args.no_buttons,
+            nonce=args.nonce,
+        )
+    )
+    if args.mode == "external":
+        print(
+            f"sblgen: serve {LOADER_PATH} at {options.loader_src}; CSP: "
+            "script-src 'self' https://sbl.onfastspring.com",
+            file=sys.stderr,
+        )
+    return EXIT_OK

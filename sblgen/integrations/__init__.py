@@ -1,0 +1,1 @@
+"""Framework integrations: Jinja2 (:mod:`sblgen.integrations.jinja`)."""
