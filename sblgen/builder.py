@@ -28,6 +28,7 @@ from sblgen.errors import UnsupportedFieldError
 from sblgen.session import Address, Session
 
 if TYPE_CHECKING:  # pragma: no cover
+    from sblgen.api.models import SessionRequest
     from sblgen.payload import SecurePayload
 
 __all__ = ["CheckoutBuilder", "LineItem"]
@@ -95,6 +96,9 @@ class _Description:
     invoice_due_date: date | str | None = None
     checkout: bool | str | None = None
     clean: bool | None = None
+    #: Sessions API only: your own account key, and how many days the session lives.
+    lookup_custom: str | None = None
+    expiration_days: int | None = None
     extra: tuple[tuple[str, Any], ...] = field(default=())
 
 
@@ -104,6 +108,14 @@ def _compact(fields: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
 
 def _expand(fields: tuple[tuple[str, Any], ...] | None) -> dict[str, Any] | None:
     return None if fields is None else dict(fields)
+
+
+def _refuse_api_only(target: str, d: _Description) -> None:
+    for name, value in (("lookup", d.lookup_custom), ("expiration", d.expiration_days)):
+        if value is not None:
+            raise UnsupportedFieldError(
+                target, name, "it exists only in a Sessions API request (.api_request())"
+            )
 
 
 class CheckoutBuilder:
@@ -320,6 +332,7 @@ class CheckoutBuilder:
                     "use a secure payload (.secure_payload()) or a Sessions API request "
                     "(.api_request())",
                 )
+        _refuse_api_only(target, d)
         if d.account is not None:
             raise UnsupportedFieldError(
                 target,
@@ -372,6 +385,7 @@ class CheckoutBuilder:
                     f"{name} is a browser instruction: put it in the session object that "
                     "carries the secure request (.session() with secure=...)",
                 )
+        _refuse_api_only(target, d)
         if d.postal_code is not None:
             raise UnsupportedFieldError(
                 target,
@@ -414,5 +428,111 @@ class CheckoutBuilder:
                 "payment_method": d.payment_method,
                 "hide_other_payment_methods": d.hide_other_payment_methods,
                 "invoice_due_date": d.invoice_due_date,
+            }
+        )
+
+    def lookup(self, custom_key: str) -> Self:
+        """Sessions API only: your unique key for the account (``lookup.custom``)."""
+        return self._with(lookup_custom=custom_key)
+
+    def expiration(self, days: int) -> Self:
+        """Sessions API only: days (1 to 7) the session stays open (default 24 hours)."""
+        return self._with(expiration_days=days)
+
+    def api_request(self) -> SessionRequest:
+        """The Sessions API body for ``POST /sessions`` (server-side cart; the browser then
+        opens it with ``checkout: "<id>"``).
+
+        >>> (CheckoutBuilder().account("uKj7izONRfanVwBL9eiG_A").product("nest", 2)
+        ...  .coupon("0BXB6NMMCT").api_request().to_json())
+        '{"account":"uKj7izONRfanVwBL9eiG_A","items":[{"product":"nest","quantity":2}],"coupon":"0BXB6NMMCT"}'
+        """
+        from sblgen.api.models import SessionRequest
+
+        target = "SessionRequest (Sessions API)"
+        d = self._d
+        refused = {
+            "reset": d.reset,
+            "recipient": d.recipient,
+            "postal_code": d.postal_code,
+            "tax_id": d.tax_id,
+            "payment_method": d.payment_method,
+            "hide_other_payment_methods": d.hide_other_payment_methods,
+            "invoice_due_date": d.invoice_due_date,
+            "checkout": d.checkout,
+            "clean": d.clean,
+        }
+        for name, value in refused.items():
+            if value is not None:
+                raise UnsupportedFieldError(
+                    target,
+                    name,
+                    "the Sessions API has no such field; use a session object or a secure "
+                    "payload for it",
+                )
+        for item in d.items:
+            for name in ("display", "sku"):
+                if getattr(item, name) is not None:
+                    raise UnsupportedFieldError(
+                        target,
+                        f"{name} for {item.path!r}",
+                        "the Sessions API has no such item field; use a secure payload",
+                    )
+        contact = None
+        if d.contact is not None:
+            fields = dict(d.contact)
+            unknown = set(fields) - {
+                "email",
+                "first_name",
+                "last_name",
+                "company",
+                "phone_number",
+                "country",
+            }
+            if unknown:
+                raise UnsupportedFieldError(
+                    target,
+                    f"contact {', '.join(sorted(unknown))}",
+                    "the Sessions API contact has first, last, email, company, phone, country",
+                )
+            contact = {
+                "first": fields.get("first_name"),
+                "last": fields.get("last_name"),
+                "email": fields.get("email"),
+                "company": fields.get("company"),
+                "phone": fields.get("phone_number"),
+                "country": fields.get("country"),
+            }
+        items = []
+        for item in d.items:
+            pricing = {
+                "trial": item.trial,
+                "renew": item.renew,
+                "interval": item.interval,
+                "interval_length": item.interval_length,
+                "quantity_behavior": item.quantity_behavior,
+                "quantity_default": item.quantity_default,
+                "price": item.price,
+            }
+            pricing = {k: v for k, v in pricing.items() if v is not None}
+            items.append(
+                {
+                    "product": item.path,
+                    "quantity": item.quantity,
+                    "pricing": pricing or None,
+                    "attributes": item.attributes,
+                }
+            )
+        return SessionRequest.model_validate(
+            {
+                "account": d.account,
+                "contact": contact,
+                "language": d.language,
+                "country": d.country,
+                "lookup": {"custom": d.lookup_custom} if d.lookup_custom is not None else None,
+                "tags": dict(d.tags) or None,
+                "items": items,
+                "coupon": d.coupon,
+                "expiration": d.expiration_days,
             }
         )

@@ -9,9 +9,22 @@ which carries the location of every bad field. Everything else derives from one 
      │                           data-continuous, a plaintext secure payload on a live store)
      ├── StorefrontError         a storefront string that is not a FastSpring storefront
      ├── InputFileError          a JSON/TOML file given to the CLI cannot be read or parsed
-     └── CryptoError             secure payload cryptography
-          ├── SecureKeyError      a private key or certificate that cannot be used
-          └── DecryptError        a secure request that cannot be decrypted
+     ├── CryptoError             secure payload cryptography
+     │    ├── SecureKeyError      a private key or certificate that cannot be used
+     │    └── DecryptError        a secure request that cannot be decrypted
+     ├── ApiError                a Sessions API call failed (method, url, status, body kept)
+     │    ├── BadRequestError     400/422: FastSpring's message and params
+     │    ├── AuthenticationError 401/403: wrong or missing API credentials
+     │    ├── NotFoundError       404
+     │    ├── RateLimitError      429 (after the bounded retries)
+     │    ├── ServerError         5xx
+     │    ├── UnexpectedResponseError  any other status, or a body that is not the JSON expected
+     │    ├── ApiTimeoutError     no answer in time
+     │    └── ApiConnectionError  could not connect, or the connection broke mid-response
+     ├── ConfigurationError      missing credentials or settings
+     └── WebhookError            a webhook that cannot be trusted or read
+          ├── WebhookSignatureError  missing or wrong X-FS-Signature
+          └── WebhookPayloadError    a body that is not FastSpring's events envelope
 
 Every message is a full sentence naming the bad value and the fix.
 
@@ -22,6 +35,19 @@ True
 from __future__ import annotations
 
 __all__ = [
+    "ApiConnectionError",
+    "ApiError",
+    "ApiTimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "NotFoundError",
+    "RateLimitError",
+    "ServerError",
+    "UnexpectedResponseError",
+    "WebhookError",
+    "WebhookPayloadError",
+    "WebhookSignatureError",
     "CryptoError",
     "DecryptError",
     "InputFileError",
@@ -75,3 +101,87 @@ class SecureKeyError(CryptoError, ValueError):
 
 class DecryptError(CryptoError, ValueError):
     """A secure request that cannot be decrypted with the given certificate."""
+
+
+class ConfigurationError(SblgenError):
+    """Missing or invalid configuration, such as API credentials."""
+
+
+class ApiError(SblgenError):
+    """A Sessions API call failed. Keeps ``method``, ``url`` (never credentials), ``status``
+    (``None`` when there was no response), the raw ``body`` text and the server's
+    ``server_message``.
+
+    >>> err = ApiError("POST", "https://api.fastspring.com/sessions", 418, "teapot", "short")
+    >>> str(err)
+    'POST https://api.fastspring.com/sessions -> HTTP 418: short'
+    """
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        status: int | None,
+        body: str | None = None,
+        server_message: str | None = None,
+        *,
+        params: object = None,
+        detail: str | None = None,
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.status = status
+        self.body = body
+        self.server_message = server_message
+        self.params = params
+        what = f"HTTP {status}" if status is not None else (detail or "no response")
+        text = f"{method} {url} -> {what}"
+        if server_message:
+            text += f": {server_message}"
+        elif detail and status is not None:
+            text += f": {detail}"
+        super().__init__(text)
+
+
+class BadRequestError(ApiError):
+    """400/422: FastSpring rejected the request; see ``server_message`` and ``params``."""
+
+
+class AuthenticationError(ApiError):
+    """401/403: the API username/password are wrong or lack permission."""
+
+
+class NotFoundError(ApiError):
+    """404: no such resource (FastSpring's older docs also use 404 for rate limiting)."""
+
+
+class RateLimitError(ApiError):
+    """429: too many requests, after sblgen's bounded retries honouring Retry-After."""
+
+
+class ServerError(ApiError):
+    """5xx: FastSpring failed. A POST is not repeated: it may have taken effect."""
+
+
+class UnexpectedResponseError(ApiError):
+    """A status sblgen does not expect, or a success whose body is not the expected JSON."""
+
+
+class ApiTimeoutError(ApiError):
+    """No (complete) answer within the timeout."""
+
+
+class ApiConnectionError(ApiError):
+    """The connection failed, or broke before the whole response arrived."""
+
+
+class WebhookError(SblgenError):
+    """A webhook request that cannot be trusted or read."""
+
+
+class WebhookSignatureError(WebhookError):
+    """The ``X-FS-Signature`` header is missing or does not match the body."""
+
+
+class WebhookPayloadError(WebhookError, ValueError):
+    """The body is not FastSpring's ``{"events": [...]}`` envelope."""

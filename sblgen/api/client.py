@@ -1,0 +1,340 @@
+"""HTTP clients for FastSpring's Sessions API (needs the ``sblgen[api]`` extra: httpx).
+
+>>> import sblgen.api
+>>> with sblgen.api.Client(username="u", password="p",
+...                        base_url="http://127.0.0.1:9") as client:
+...     client
+Client(base_url='http://127.0.0.1:9', credentials=<hidden>)
+
+Configuration is keyword-only: ``username``/``password`` (or the environment variables
+``FASTSPRING_API_USERNAME`` / ``FASTSPRING_API_PASSWORD``), ``base_url`` (or
+``FASTSPRING_API_BASE_URL``, default ``https://api.fastspring.com``), ``timeout`` (seconds,
+default 10), ``max_retries`` and ``retry_after_cap``.
+
+Retries are bounded and safe. sblgen repeats a request only when it knows the server did not
+act on it:
+
+- the connection could not be made, or no pooled connection was free (the request was never
+  sent);
+- the server answered 429 or 503 (it refused the request), after the ``Retry-After`` it
+  asked for, capped at ``retry_after_cap`` seconds.
+
+A POST that may have reached FastSpring (a read timeout, a connection dropped mid-response,
+a 500) is *not* repeated: creating a session is not idempotent and FastSpring documents no
+idempotency key, so a blind retry could create a second session. Such failures raise at once;
+the caller decides. Read-only requests (GET) are retried on those failures too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import os
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Self
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from pydantic import ValidationError
+
+from sblgen._version import __version__
+from sblgen.api.models import ErrorBody, SessionRequest, SessionResponse
+from sblgen.errors import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    UnexpectedResponseError,
+)
+
+__all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client", "error_for_response"]
+
+DEFAULT_BASE_URL = "https://api.fastspring.com"
+USER_AGENT = f"sblgen/{__version__} (+https://pypi.org/project/sblgen/) httpx/{httpx.__version__}"
+_RETRY_STATUSES = frozenset({429, 503})
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _public_url(url: str) -> str:
+    """The URL without any user:password part."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
+
+
+def error_for_response(method: str, url: str, response: httpx.Response) -> ApiError:
+    """The typed error for a non-2xx response (one mapping for every endpoint)."""
+    body = response.text
+    message: str | None = None
+    params: object = None
+    try:
+        data = json.loads(body) if body else None
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        parsed = ErrorBody.model_validate(data)
+        message = parsed.message
+        params = parsed.params
+        if message is None and isinstance(data.get("error"), str):
+            message = data["error"]
+    status = response.status_code
+    cls: type[ApiError]
+    if status in (400, 422):
+        cls = BadRequestError
+    elif status in (401, 403):
+        cls = AuthenticationError
+    elif status == 404:
+        cls = NotFoundError
+    elif status == 429:
+        cls = RateLimitError
+    elif status >= 500:
+        cls = ServerError
+    else:
+        cls = UnexpectedResponseError
+    return cls(method, _public_url(url), status, body, message, params=params)
+
+
+def _retry_after(response: httpx.Response, cap: float, attempt: int) -> float:
+    header = response.headers.get("Retry-After")
+    delay: float | None = None
+    if header:
+        try:
+            delay = float(header)
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(header) if header else None
+            if when is not None:
+                delay = when.timestamp() - time.time()
+    if delay is None:
+        delay = 0.5 * 2**attempt
+    return max(0.0, min(delay, cap))
+
+
+class _Settings:
+    """What both clients share: credentials, URLs, error mapping, retry decisions."""
+
+    def __init__(
+        self,
+        username: str | None,
+        password: str | None,
+        base_url: str | None,
+        timeout: float,
+        max_retries: int,
+        retry_after_cap: float,
+    ) -> None:
+        username = username if username is not None else os.environ.get("FASTSPRING_API_USERNAME")
+        password = password if password is not None else os.environ.get("FASTSPRING_API_PASSWORD")
+        if not username or not password:
+            raise ConfigurationError(
+                "FastSpring API credentials are missing: pass username= and password=, or set "
+                "FASTSPRING_API_USERNAME and FASTSPRING_API_PASSWORD (Developer Tools > APIs > "
+                "API Credentials in the FastSpring app)."
+            )
+        base = base_url or os.environ.get("FASTSPRING_API_BASE_URL") or DEFAULT_BASE_URL
+        if urlsplit(base).scheme not in ("http", "https"):
+            raise ConfigurationError(f"base_url {base!r} must start with https:// (or http://).")
+        if max_retries < 0:
+            raise ConfigurationError("max_retries must be 0 or more.")
+        self.auth = httpx.BasicAuth(username, password)
+        self.base_url = _public_url(base.rstrip("/"))
+        self.timeout = httpx.Timeout(timeout)
+        self.max_retries = max_retries
+        self.retry_after_cap = retry_after_cap
+        self.headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def failure(
+        self, method: str, url: str, exc: httpx.HTTPError, retry_safe: bool, attempt: int
+    ) -> ApiError | None:
+        """``None`` when the request may be tried again, else the error to raise."""
+        never_sent = isinstance(exc, _NOT_SENT)
+        if (never_sent or retry_safe) and attempt < self.max_retries:
+            return None
+        cls = ApiTimeoutError if isinstance(exc, httpx.TimeoutException) else ApiConnectionError
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        if not never_sent and not retry_safe:
+            detail += " (not retried: the request may have reached FastSpring)"
+        return cls(method, url, None, detail=detail)
+
+    def outcome(
+        self, method: str, url: str, response: httpx.Response, attempt: int
+    ) -> float | ApiError | None:
+        """A delay before retrying, the error to raise, or ``None`` for success."""
+        if response.is_success:
+            return None
+        if response.status_code in _RETRY_STATUSES and attempt < self.max_retries:
+            return _retry_after(response, self.retry_after_cap, attempt)
+        return error_for_response(method, url, response)
+
+    @staticmethod
+    def parse(method: str, url: str, response: httpx.Response) -> SessionResponse:
+        try:
+            return SessionResponse.model_validate_json(response.content)
+        except ValidationError as err:
+            raise UnexpectedResponseError(
+                method,
+                url,
+                response.status_code,
+                response.text,
+                detail=f"the body is not a session ({err.error_count()} problems)",
+            ) from None
+
+    def __repr__(self) -> str:
+        return f"base_url={self.base_url!r}, credentials=<hidden>"
+
+
+def _body(request: SessionRequest | Mapping[str, Any]) -> bytes:
+    model = (
+        request if isinstance(request, SessionRequest) else SessionRequest.model_validate(request)
+    )
+    return model.to_json().encode("utf-8")
+
+
+class Client:
+    """Synchronous Sessions API client; use it as a context manager (or call
+    :meth:`close`)."""
+
+    def __init__(
+        self,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        base_url: str | None = None,
+        timeout: float = 10.0,
+        max_retries: int = 2,
+        retry_after_cap: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._settings = _Settings(
+            username, password, base_url, timeout, max_retries, retry_after_cap
+        )
+        self._http = httpx.Client(
+            auth=self._settings.auth,
+            headers=self._settings.headers,
+            timeout=self._settings.timeout,
+            transport=transport,
+        )
+        self._sleep: Callable[[float], None] = time.sleep
+
+    def request(
+        self, method: str, path: str, *, content: bytes | None = None, retry_safe: bool = False
+    ) -> httpx.Response:
+        """Send one API request with sblgen's auth, retries and error mapping; return the
+        successful response."""
+        url = self._settings.url(path)
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        attempt = 0
+        while True:
+            try:
+                response = self._http.request(method, url, content=content, headers=headers)
+            except httpx.HTTPError as exc:
+                error = self._settings.failure(method, url, exc, retry_safe, attempt)
+                if error is not None:
+                    raise error from None
+                attempt += 1
+                continue
+            outcome = self._settings.outcome(method, url, response, attempt)
+            if outcome is None:
+                return response
+            if isinstance(outcome, ApiError):
+                raise outcome
+            self._sleep(outcome)
+            attempt += 1
+
+    def create_session(self, request: SessionRequest | Mapping[str, Any]) -> SessionResponse:
+        """``POST /sessions``: create a session; its ``id`` becomes ``checkout: "<id>"``."""
+        url = self._settings.url("/sessions")
+        response = self.request("POST", "/sessions", content=_body(request))
+        return self._settings.parse("POST", url, response)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Client({self._settings!r})"
+
+
+class AsyncClient:
+    """Asynchronous Sessions API client (same rules as :class:`Client`)."""
+
+    def __init__(
+        self,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        base_url: str | None = None,
+        timeout: float = 10.0,
+        max_retries: int = 2,
+        retry_after_cap: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._settings = _Settings(
+            username, password, base_url, timeout, max_retries, retry_after_cap
+        )
+        self._http = httpx.AsyncClient(
+            auth=self._settings.auth,
+            headers=self._settings.headers,
+            timeout=self._settings.timeout,
+            transport=transport,
+        )
+        self._sleep: Callable[[float], Any] = asyncio.sleep
+
+    async def request(
+        self, method: str, path: str, *, content: bytes | None = None, retry_safe: bool = False
+    ) -> httpx.Response:
+        """Async twin of :meth:`Client.request`."""
+        url = self._settings.url(path)
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        attempt = 0
+        while True:
+            try:
+                response = await self._http.request(method, url, content=content, headers=headers)
+            except httpx.HTTPError as exc:
+                error = self._settings.failure(method, url, exc, retry_safe, attempt)
+                if error is not None:
+                    raise error from None
+                attempt += 1
+                continue
+            outcome = self._settings.outcome(method, url, response, attempt)
+            if outcome is None:
+                return response
+            if isinstance(outcome, ApiError):
+                raise outcome
+            await self._sleep(outcome)
+            attempt += 1
+
+    async def create_session(self, request: SessionRequest | Mapping[str, Any]) -> SessionResponse:
+        """``POST /sessions`` (see :meth:`Client.create_session`)."""
+        url = self._settings.url("/sessions")
+        response = await self.request("POST", "/sessions", content=_body(request))
+        return self._settings.parse("POST", url, response)
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"AsyncClient({self._settings!r})"

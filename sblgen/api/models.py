@@ -1,0 +1,212 @@
+"""Sessions API (v1) request and response models: ``POST /sessions``.
+
+Field names and order follow FastSpring's examples, so ``to_json()`` reproduces them byte for
+byte. Request models refuse unknown fields; response models keep them (a field FastSpring
+adds tomorrow must not break a seller today).
+
+>>> request = SessionRequest(account="uKj7izONRfanVwBL9eiG_A",
+...                          items=[SessionItem(product="falcon", quantity=1)])
+>>> request.to_json()
+'{"account":"uKj7izONRfanVwBL9eiG_A","items":[{"product":"falcon","quantity":1}]}'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+
+from sblgen._model import ResponseModel, WireModel
+from sblgen.session import Session
+from sblgen.types import (
+    CountryCode,
+    CouponCode,
+    Email,
+    LanguageCode,
+    Money,
+    PriceMap,
+    ProductPath,
+    Quantity,
+    TagMap,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from markupsafe import Markup
+
+    from sblgen.render import SblOptions
+    from sblgen.storefront import Storefront
+
+__all__ = [
+    "ApiContact",
+    "Discount",
+    "ErrorBody",
+    "Lookup",
+    "SessionItem",
+    "SessionPricing",
+    "SessionRequest",
+    "SessionResponse",
+]
+
+PositiveInt = Annotated[int, Field(ge=1, strict=True)]
+NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class ApiContact(WireModel):
+    """A buyer for whom FastSpring creates (or finds, by email) an account."""
+
+    first: NonEmpty
+    last: NonEmpty
+    email: Email
+    company: str | None = None
+    phone: str | None = None
+    country: CountryCode | None = None
+    language: LanguageCode | None = None
+
+
+class Lookup(WireModel):
+    """``lookup.custom``: your own unique key to find the account later."""
+
+    custom: Annotated[str, Field(min_length=4, max_length=255, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class Discount(WireModel):
+    """A discount not in the catalog: ``percentage`` off for ``duration`` periods."""
+
+    type: Literal["percent"] = "percent"
+    percentage: Annotated[Money, Field(gt=0, le=100)]
+    duration: PositiveInt | None = None
+
+
+class SessionPricing(WireModel):
+    """Price and subscription overrides for one item (order as in FastSpring's example)."""
+
+    trial: NonNegativeInt | None = None
+    renew: Literal["auto", "manual", "opt-auto", "opt-manual"] | None = None
+    interval: Literal["adhoc", "day", "week", "month", "year"] | None = None
+    interval_length: PositiveInt | None = None
+    quantity_behavior: Literal["allow", "lock", "hide"] | None = None
+    quantity_default: NonNegativeInt | None = None
+    price: PriceMap | None = None
+    discount: Discount | None = None
+
+    @model_validator(mode="after")
+    def _check_interval(self) -> SessionPricing:
+        if self.interval not in (None, "adhoc") and self.interval_length is None:
+            raise ValueError(
+                f"interval {self.interval!r} needs intervalLength (1 with 'month' is monthly); "
+                "only 'adhoc' goes without it."
+            )
+        return self
+
+
+class SessionItem(WireModel):
+    """One product line."""
+
+    product: ProductPath
+    quantity: Quantity | None = None
+    pricing: SessionPricing | None = None
+    attributes: TagMap | None = None
+
+
+class SessionRequest(WireModel):
+    """The body of ``POST /sessions``: an ``account`` id or a ``contact`` (exactly one), and
+    at least one item."""
+
+    account: NonEmpty | None = None
+    contact: ApiContact | None = None
+    language: LanguageCode | None = None
+    country: CountryCode | None = None
+    lookup: Lookup | None = None
+    tags: TagMap | None = None
+    items: Annotated[Sequence[SessionItem], Field(min_length=1), AfterValidator(tuple)]
+    coupon: CouponCode | None = None
+    #: Days the session stays open (FastSpring: 1 to 7; default 24 hours).
+    expiration: Annotated[int, Field(ge=1, le=7, strict=True)] | None = None
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> SessionRequest:
+        if (self.account is None) == (self.contact is None):
+            raise ValueError(
+                "Give exactly one of account (an existing FastSpring account id) or contact "
+                "(first, last, email) for a new or matching account."
+            )
+        if self.lookup is not None and self.contact is None:
+            raise ValueError("lookup.custom goes with contact (it keys the new account).")
+        seen: set[str] = set()
+        for item in self.items:
+            if item.product in seen:
+                raise ValueError(
+                    f"Product {item.product!r} appears more than once; FastSpring answers 400 "
+                    "for several variations of one product in a session."
+                )
+            seen.add(item.product)
+        return self
+
+
+# ------------------------------------------------------------------------- responses
+
+
+def _epoch_ms(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _dt.datetime.fromtimestamp(value / 1000, tz=_dt.UTC)
+    return value
+
+
+def _aware(value: _dt.datetime) -> _dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=_dt.UTC)
+
+
+class ResponseItem(ResponseModel):
+    """An item as FastSpring echoes it."""
+
+    product: str
+    quantity: int | None = None
+
+
+class SessionResponse(ResponseModel):
+    """FastSpring's answer to ``POST /sessions``; unknown fields stay in ``model_extra``.
+
+    >>> r = SessionResponse.model_validate({"id": "Xy12AbCdEf34GhIj", "currency": "USD",
+    ...     "expires": 1490303946745, "account": "A1", "subtotal": 9.99, "new": 1})
+    >>> r.expires.isoformat(), r.model_extra
+    ('2017-03-23T21:19:06.745000+00:00', {'new': 1})
+    >>> r.checkout_session().to_dict()
+    {'checkout': 'Xy12AbCdEf34GhIj'}
+    """
+
+    id: NonEmpty
+    currency: str | None = None
+    expires: Annotated[_dt.datetime, BeforeValidator(_epoch_ms), AfterValidator(_aware)] | None = (
+        None
+    )
+    order: str | None = None
+    account: str | None = None
+    subtotal: Decimal | None = None
+    items: list[ResponseItem] | None = None
+
+    def checkout_session(self) -> Session:
+        """``Session(checkout=<id>)``: what the browser needs to open this session."""
+        return Session(checkout=self.id)
+
+    def hosted_url(self, storefront: Storefront | str) -> str:
+        """The hosted checkout page for web storefronts (redirect the buyer there)."""
+        from sblgen.storefront import Storefront
+
+        return Storefront.parse(storefront).session_url(self.id)
+
+    def checkout_snippet(self, options: SblOptions, *, nonce: str | None = None) -> Markup:
+        """The page snippet that opens this session in a popup or embedded checkout."""
+        from sblgen.render import embed
+
+        return embed(options, session=self.checkout_session(), with_buttons=False, nonce=nonce)
+
+
+class ErrorBody(ResponseModel):
+    """FastSpring's error body: ``message`` and, for a field at fault, ``params``."""
+
+    message: str | None = None
+    params: Any = None

@@ -1,0 +1,230 @@
+"""A fake FastSpring API over real HTTP on 127.0.0.1, with faults on demand.
+
+It checks Basic auth, validates ``POST /sessions`` bodies with sblgen's own request model
+(as FastSpring would by its documented rules), answers like FastSpring, records every
+request, and injects faults: ``server.fail_next("429", retry_after="1")``.
+
+Routes are a table (method, path pattern) -> handler, so more endpoints can be added.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from pydantic import ValidationError
+
+from sblgen.api.models import SessionRequest
+
+USERNAME = "api-user"
+PASSWORD = "api-secret-Pa55"
+EXPIRES_MS = 1_900_000_000_000
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
+
+
+Handler = Callable[["FakeFastSpring", re.Match[str], Recorded], Reply]
+
+
+@dataclass
+class Fault:
+    kind: str
+    params: dict[str, Any]
+
+
+class FakeFastSpring:
+    """Start with ``FakeFastSpring()``; ``base_url`` is where it listens; ``close()`` stops."""
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.faults: list[Fault] = []
+        self.state: dict[str, Any] = {"sessions": {}}
+        self.routes: list[tuple[str, re.Pattern[str], Handler]] = [
+            ("POST", re.compile(r"/sessions"), _create_session),
+        ]
+        self._lock = threading.Lock()
+        self._counter = 0
+        fake = self
+
+        class RequestHandler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                recorded = Recorded(self.command, self.path, dict(self.headers), body)
+                with fake._lock:
+                    fake.requests.append(recorded)
+                    fault = fake.faults.pop(0) if fake.faults else None
+                if fault is not None and fake._apply_fault(self, fault):
+                    return
+                reply = fake._dispatch(recorded)
+                self._send(reply)
+
+            def _send(self, reply: Reply) -> None:
+                if reply.raw is not None:
+                    payload = reply.raw
+                elif reply.body is None:
+                    payload = b""
+                else:
+                    payload = json.dumps(reply.body).encode()
+                self.send_response(reply.status)
+                if payload:
+                    self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                return
+
+        self._handler_class = RequestHandler
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+
+    # ------------------------------------------------------------------ control
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def fail_next(self, kind: str, count: int = 1, **params: Any) -> None:
+        """Queue ``count`` faults: ``slow`` (seconds=), ``400``, ``401``, ``403``, ``404``,
+        ``429`` (retry_after=), ``500``, ``503`` (retry_after=), ``malformed`` (200 with a
+        broken body), ``drop`` (close mid-response), ``reset`` (close before answering)."""
+        with self._lock:
+            self.faults.extend(Fault(kind, params) for _ in range(count))
+
+    def next_id(self, prefix: str) -> str:
+        with self._lock:
+            self._counter += 1
+            return f"{prefix}{self._counter:012d}AbCd"
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    # ------------------------------------------------------------------ internals
+
+    def _dispatch(self, recorded: Recorded) -> Reply:
+        auth = recorded.headers.get("Authorization", "")
+        expected = "Basic " + base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
+        if auth != expected:
+            return Reply(401, {"message": "Unauthorized"})
+        path = recorded.path.split("?", 1)[0]
+        allowed = False
+        for method, pattern, handler in self.routes:
+            match = pattern.fullmatch(path)
+            if match is None:
+                continue
+            allowed = True
+            if method == recorded.method:
+                return handler(self, match, recorded)
+        if allowed:
+            return Reply(405, {"message": "Method not allowed"})
+        return Reply(404, {"message": f"No route for {path}"})
+
+    def _apply_fault(self, handler: BaseHTTPRequestHandler, fault: Fault) -> bool:
+        """Act out a fault; True when the response has been handled."""
+        kind, p = fault.kind, fault.params
+        send: Callable[[Reply], None] = handler._send  # type: ignore[attr-defined]
+        if kind == "slow":
+            time.sleep(float(p.get("seconds", 2)))
+            return False
+        if kind == "reset":
+            handler.connection.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+            )
+            handler.close_connection = True
+            handler.connection.close()
+            return True
+        if kind == "drop":
+            handler.wfile.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n"
+                b'{"id": "partial'
+            )
+            handler.wfile.flush()
+            handler.close_connection = True
+            handler.connection.shutdown(socket.SHUT_RDWR)
+            return True
+        if kind == "malformed":
+            send(Reply(200, raw=b'{"id": "x", "currency": '))
+            return True
+        statuses = {
+            "400": (
+                400,
+                {"message": "Invalid product path", "params": {"items[0].product": "nope"}},
+            ),
+            "401": (401, {"message": "Unauthorized"}),
+            "403": (403, {"message": "Forbidden"}),
+            "404": (404, {"message": "Not found"}),
+            "429": (429, {"message": "Too many requests"}),
+            "500": (500, {"message": "Internal error"}),
+            "503": (503, None),
+        }
+        if kind in statuses:
+            status, body = statuses[kind]
+            headers = {"Retry-After": str(p["retry_after"])} if "retry_after" in p else {}
+            send(Reply(status, body, headers))
+            return True
+        raise ValueError(f"unknown fault {kind!r}")
+
+
+def _create_session(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
+    try:
+        body = json.loads(request.body)
+        session = SessionRequest.model_validate(body)
+    except (ValueError, ValidationError) as err:
+        params = None
+        if isinstance(err, ValidationError):
+            first = err.errors()[0]
+            params = {".".join(str(p) for p in first["loc"]): first["msg"]}
+        return Reply(400, {"message": "Invalid request", "params": params})
+    session_id = fake.next_id("SE")
+    subtotal = 0.0
+    for item in session.items:
+        if item.pricing and item.pricing.price:
+            subtotal += float(next(iter(item.pricing.price.values()))) * (item.quantity or 1)
+        else:
+            subtotal += 9.99 * (item.quantity or 1)
+    data = {
+        "id": session_id,
+        "currency": "USD",
+        "expires": EXPIRES_MS,
+        "order": None,
+        "account": session.account or fake.next_id("AC"),
+        "subtotal": round(subtotal, 2),
+        "items": [{"product": i.product, "quantity": i.quantity or 1} for i in session.items],
+        "newServerField": {"ignored": True},
+    }
+    fake.state["sessions"][session_id] = data
+    return Reply(200, data)
