@@ -18,17 +18,25 @@ from sblgen._version import __version__
 #: Public names, imported on first use: name -> module.
 _LAZY: dict[str, str] = {
     "Address": "sblgen.session",
+    "ApiConnectionError": "sblgen.errors",
+    "ApiError": "sblgen.errors",
+    "ApiTimeoutError": "sblgen.errors",
+    "AuthenticationError": "sblgen.errors",
+    "BadRequestError": "sblgen.errors",
     "CheckoutBuilder": "sblgen.builder",
+    "ConfigurationError": "sblgen.errors",
     "CryptoError": "sblgen.errors",
     "DecryptError": "sblgen.errors",
     "InputFileError": "sblgen.errors",
     "LOADER_PATH": "sblgen.render",
     "LineItem": "sblgen.builder",
+    "NotFoundError": "sblgen.errors",
     "PaymentContact": "sblgen.session",
     "Pricing": "sblgen.payload",
     "PrivateKey": "sblgen.crypto",
     "Product": "sblgen.session",
     "PublicCertificate": "sblgen.crypto",
+    "RateLimitError": "sblgen.errors",
     "Recipient": "sblgen.session",
     "RenderError": "sblgen.errors",
     "SblOptions": "sblgen.render",
@@ -38,10 +46,19 @@ _LAZY: dict[str, str] = {
     "SecureKeyError": "sblgen.errors",
     "SecurePayload": "sblgen.payload",
     "SecureRequest": "sblgen.secure_request",
+    "ServerError": "sblgen.errors",
     "Session": "sblgen.session",
+    "SessionRequest": "sblgen.api.models",
+    "SessionResponse": "sblgen.api.models",
     "Storefront": "sblgen.storefront",
     "StorefrontError": "sblgen.errors",
+    "UnexpectedResponseError": "sblgen.errors",
     "UnsupportedFieldError": "sblgen.errors",
+    "WebhookError": "sblgen.errors",
+    "WebhookEvent": "sblgen.webhooks",
+    "WebhookPayload": "sblgen.webhooks",
+    "WebhookPayloadError": "sblgen.errors",
+    "WebhookSignatureError": "sblgen.errors",
     "button": "sblgen.render",
     "buttons": "sblgen.render",
     "check_pair": "sblgen.crypto",
@@ -58,9 +75,11 @@ _LAZY: dict[str, str] = {
     "script_tag": "sblgen.render",
     "secure": "sblgen.render",
     "session_init": "sblgen.render",
+    "verify_webhook": "sblgen.webhooks",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
+    from sblgen.api.models import SessionRequest, SessionResponse
     from sblgen.builder import CheckoutBuilder, LineItem
     from sblgen.crypto import (
         PrivateKey,
@@ -72,14 +91,27 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
         generate_key_pair,
     )
     from sblgen.errors import (
+        ApiConnectionError,
+        ApiError,
+        ApiTimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConfigurationError,
         CryptoError,
         DecryptError,
         InputFileError,
+        NotFoundError,
+        RateLimitError,
         RenderError,
         SblgenError,
         SecureKeyError,
+        ServerError,
         StorefrontError,
+        UnexpectedResponseError,
         UnsupportedFieldError,
+        WebhookError,
+        WebhookPayloadError,
+        WebhookSignatureError,
     )
     from sblgen.payload import Pricing, SecureContact, SecureItem, SecurePayload
     from sblgen.render import (
@@ -100,20 +132,29 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from sblgen.session import Address, PaymentContact, Product, Recipient, Session
     from sblgen.storefront import Storefront
     from sblgen.types import frozen_today
+    from sblgen.webhooks import WebhookEvent, WebhookPayload, verify_webhook
 
 __all__ = [
     "Address",
+    "ApiConnectionError",
+    "ApiError",
+    "ApiTimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
     "CheckoutBuilder",
+    "ConfigurationError",
     "CryptoError",
     "DecryptError",
     "InputFileError",
     "LOADER_PATH",
     "LineItem",
+    "NotFoundError",
     "PaymentContact",
     "Pricing",
     "PrivateKey",
     "Product",
     "PublicCertificate",
+    "RateLimitError",
     "Recipient",
     "RenderError",
     "SblOptions",
@@ -123,10 +164,19 @@ __all__ = [
     "SecureKeyError",
     "SecurePayload",
     "SecureRequest",
+    "ServerError",
     "Session",
+    "SessionRequest",
+    "SessionResponse",
     "Storefront",
     "StorefrontError",
+    "UnexpectedResponseError",
     "UnsupportedFieldError",
+    "WebhookError",
+    "WebhookEvent",
+    "WebhookPayload",
+    "WebhookPayloadError",
+    "WebhookSignatureError",
     "__version__",
     "button",
     "buttons",
@@ -144,6 +194,7 @@ __all__ = [
     "script_tag",
     "secure",
     "session_init",
+    "verify_webhook",
 ]
 
 

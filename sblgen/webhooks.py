@@ -7,13 +7,13 @@ bytes, before parsing. During a secret rotation, pass both secrets.
 >>> import base64, hashlib, hmac
 >>> body = b'{"events":[{"id":"e1","type":"order.completed","live":false,"processed":false,"created":1700000000000,"data":{"id":"o1"}}]}'
 >>> signature = base64.b64encode(hmac.new(b"s3cret", body, hashlib.sha256).digest()).decode()
->>> payload = verify_and_parse(body, {"X-FS-Signature": signature}, secrets=["s3cret"])
+>>> payload = verify_webhook(body, {"X-FS-Signature": signature}, secrets=["s3cret"])
 >>> payload.events[0].type, payload.events[0].created.year
 ('order.completed', 2023)
 
 Framework views pass the raw body and the headers mapping: Django
-``verify_and_parse(request.body, request.headers, secrets)``, Flask
-``verify_and_parse(request.get_data(), request.headers, secrets)``.
+``verify_webhook(request.body, request.headers, secrets)``, Flask
+``verify_webhook(request.get_data(), request.headers, secrets)``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ __all__ = [
     "WebhookPayload",
     "parse_events",
     "sign",
-    "verify_and_parse",
+    "verify_webhook",
     "verify_signature",
 ]
 
@@ -71,7 +71,9 @@ def _secrets(secrets: str | bytes | Iterable[str | bytes]) -> list[bytes]:
     items = [secrets] if isinstance(secrets, str | bytes) else list(secrets)
     keys = [s.encode("utf-8") if isinstance(s, str) else s for s in items]
     if not keys or not all(keys):
-        raise WebhookSignatureError("No webhook secret was given; pass the secret set in FastSpring.")
+        raise WebhookSignatureError(
+            "No webhook secret was given; pass the secret set in FastSpring."
+        )
     return keys
 
 
@@ -132,7 +134,7 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
-def verify_and_parse(
+def verify_webhook(
     body: bytes,
     headers: Mapping[str, str],
     secrets: str | bytes | Iterable[str | bytes],

@@ -1,0 +1,73 @@
+"""``sblgen api create-session`` and ``sblgen webhook verify``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, load_data, read_text
+
+
+def register(commands: Any) -> None:
+    api = commands.add_parser("api", help="call FastSpring's Sessions API")
+    sub = api.add_subparsers(dest="api_command", metavar="ACTION", required=True)
+    create = sub.add_parser(
+        "create-session",
+        help="POST /sessions; print the id, its expiry and the checkout snippet",
+        description="Create a Sessions API session. Credentials come from "
+        "FASTSPRING_API_USERNAME / FASTSPRING_API_PASSWORD (base URL: "
+        "FASTSPRING_API_BASE_URL).",
+    )
+    create.add_argument("request", nargs="?", default="-", metavar="REQUEST_JSON|-")
+    create.add_argument("--storefront", help="also print the hosted URL and the SBL tag")
+    create.add_argument("--timeout", type=float, default=10.0)
+    create.set_defaults(handler=_create_session)
+
+    webhook = commands.add_parser("webhook", help="check FastSpring webhook signatures")
+    wsub = webhook.add_subparsers(dest="webhook_command", metavar="ACTION", required=True)
+    verify = wsub.add_parser(
+        "verify",
+        help="check X-FS-Signature over a raw body (exit 0 valid, 1 invalid)",
+    )
+    verify.add_argument("--secret", required=True, action="append", help="repeat for rotation")
+    verify.add_argument("--signature", required=True, help="the X-FS-Signature header value")
+    verify.add_argument("body", nargs="?", default="-", metavar="BODY_FILE|-")
+    verify.set_defaults(handler=_verify)
+
+
+def _create_session(args: argparse.Namespace) -> int:
+    from sblgen.api.client import Client
+    from sblgen.api.models import SessionRequest
+    from sblgen.render import SblOptions, embed, session_init
+
+    request = SessionRequest.model_validate(load_data(args.request))
+    with Client(timeout=args.timeout) as client:
+        response = client.create_session(request)
+    print(f"id: {response.id}")
+    print(f"expires: {response.expires.isoformat() if response.expires else 'unknown'}")
+    if args.storefront:
+        options = SblOptions.model_validate({"storefront": args.storefront})
+        print(f"hosted checkout: {response.hosted_url(options.storefront)}")
+        print(embed(options, session=response.checkout_session(), with_buttons=False))
+    else:
+        print(session_init(response.checkout_session()))
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from sblgen.errors import WebhookSignatureError
+    from sblgen.webhooks import parse_events, verify_signature
+
+    if args.body == "-":
+        body = sys.stdin.buffer.read()
+    else:
+        body = read_text(args.body)[1].encode("utf-8")
+    try:
+        verify_signature(body, args.signature, args.secret)
+    except WebhookSignatureError as err:
+        print(f"invalid: {err}")
+        return EXIT_FAILURE
+    events = parse_events(body).events
+    print(f"valid: {len(events)} event(s): {', '.join(e.type for e in events)}")
+    return EXIT_OK

@@ -1,0 +1,81 @@
+"""``sblgen api create-session`` against the fake FastSpring; ``sblgen webhook verify``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sblgen.cli import main
+from sblgen.webhooks import sign
+from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeFastSpring]:
+    server = FakeFastSpring()
+    monkeypatch.setenv("FASTSPRING_API_USERNAME", USERNAME)
+    monkeypatch.setenv("FASTSPRING_API_PASSWORD", PASSWORD)
+    monkeypatch.setenv("FASTSPRING_API_BASE_URL", server.base_url)
+    yield server
+    server.close()
+
+
+def test_create_session(
+    fake: FakeFastSpring, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request = tmp_path / "r.json"
+    request.write_text('{"account": "acc-1234", "items": [{"product": "falcon"}]}')
+    assert main(["api", "create-session", str(request)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    session_id = out[0].removeprefix("id: ")
+    assert out[1].startswith("expires: 2030-")
+    assert out[2] == f'<script>var fscSession = {{"checkout":"{session_id}"}};</script>'
+    argv = ["api", "create-session", str(request), "--storefront", "acme.onfastspring.com/acme"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "hosted checkout: https://acme.onfastspring.com/session/SE" in out
+    assert 'id="fsc-api"' in out
+
+
+def test_create_session_errors(
+    fake: FakeFastSpring, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request = tmp_path / "r.json"
+    request.write_text('{"items": [{"product": "falcon"}]}')
+    assert main(["api", "create-session", str(request)]) == 2
+    assert "exactly one of account" in capsys.readouterr().err
+    request.write_text('{"account": "a", "items": [{"product": "falcon"}]}')
+    fake.fail_next("400")
+    assert main(["api", "create-session", str(request)]) == 2
+    err = capsys.readouterr().err
+    assert "HTTP 400: Invalid product path" in err and PASSWORD not in err
+
+
+def test_missing_credentials(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("FASTSPRING_API_USERNAME", raising=False)
+    request = tmp_path / "r.json"
+    request.write_text('{"account": "a", "items": [{"product": "falcon"}]}')
+    assert main(["api", "create-session", str(request)]) == 2
+    assert "credentials are missing" in capsys.readouterr().err
+
+
+def test_webhook_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    body = tmp_path / "body.json"
+    raw = json.dumps({"events": [{"id": "e1", "type": "order.completed"}]})
+    body.write_text(raw)
+    signature = sign(raw.encode(), "new")
+    argv = ["webhook", "verify", "--secret", "old", "--secret", "new", "--signature", signature]
+    assert main([*argv, str(body)]) == 0
+    assert capsys.readouterr().out.startswith("valid: 1 event(s): order.completed")
+    assert main(["webhook", "verify", "--secret", "x", "--signature", signature, str(body)]) == 1
+    assert capsys.readouterr().out.startswith("invalid:")
+    body.write_text("nope")
+    assert (
+        main(["webhook", "verify", "--secret", "x", "--signature", sign(b"nope", "x"), str(body)])
+        == 2
+    )
