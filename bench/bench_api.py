@@ -10,8 +10,8 @@ from run import Figure, best_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sblgen.api import Client, SessionRequest  # noqa: E402
-from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring  # noqa: E402
+from sblgen.api import Client, SessionRequest
+from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring
 
 N = 300
 

@@ -5,7 +5,8 @@ webhook, base64-encoded in the ``X-FS-Signature`` header. Verify against the *ra
 bytes, before parsing. During a secret rotation, pass both secrets.
 
 >>> import base64, hashlib, hmac
->>> body = b'{"events":[{"id":"e1","type":"order.completed","live":false,"processed":false,"created":1700000000000,"data":{"id":"o1"}}]}'
+>>> body = (b'{"events":[{"id":"e1","type":"order.completed","live":false,'
+...         b'"processed":false,"created":1700000000000,"data":{"id":"o1"}}]}')
 >>> signature = base64.b64encode(hmac.new(b"s3cret", body, hashlib.sha256).digest()).decode()
 >>> payload = verify_webhook(body, {"X-FS-Signature": signature}, secrets=["s3cret"])
 >>> payload.events[0].type, payload.events[0].created.year

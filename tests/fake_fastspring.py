@@ -102,7 +102,7 @@ class FakeFastSpring:
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self._handler_class = RequestHandler

@@ -35,9 +35,9 @@ def test_create_session(
     assert out[2] == f'<script>var fscSession = {{"checkout":"{session_id}"}};</script>'
     argv = ["api", "create-session", str(request), "--storefront", "acme.onfastspring.com/acme"]
     assert main(argv) == 0
-    out = capsys.readouterr().out
-    assert "hosted checkout: https://acme.onfastspring.com/session/SE" in out
-    assert 'id="fsc-api"' in out
+    text = capsys.readouterr().out
+    assert "hosted checkout: https://acme.onfastspring.com/session/SE" in text
+    assert 'id="fsc-api"' in text
 
 
 def test_create_session_errors(

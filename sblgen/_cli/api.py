@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, load_data, read_text
+from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, load_data, read_bytes
 
 
 def register(commands: Any) -> None:
@@ -59,10 +58,7 @@ def _verify(args: argparse.Namespace) -> int:
     from sblgen.errors import WebhookSignatureError
     from sblgen.webhooks import parse_events, verify_signature
 
-    if args.body == "-":
-        body = sys.stdin.buffer.read()
-    else:
-        body = read_text(args.body)[1].encode("utf-8")
+    body = read_bytes(args.body)
     try:
         verify_signature(body, args.signature, args.secret)
     except WebhookSignatureError as err:

@@ -33,6 +33,18 @@ def read_text(source: str) -> tuple[str, str]:
         raise InputFileError(f"{source}: cannot be read ({err}).") from None
 
 
+def read_bytes(source: str) -> bytes:
+    """Read ``source`` (a path, or ``-`` for standard input) as raw bytes."""
+    if source == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(source).read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"{source}: no such file; check the path.") from None
+    except OSError as err:
+        raise InputFileError(f"{source}: cannot be read ({err.strerror}).") from None
+
+
 def load_data(source: str) -> Any:
     """Load JSON (or TOML, for a ``.toml`` file) from a path or ``-``."""
     name, text = read_text(source)
