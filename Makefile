@@ -18,7 +18,10 @@ browser:
 	@bash .ci/ensure-chromium
 
 demo: $(STAMP)
-	$(PY) demo_site/example.py
+	$(PY) -m sblgen site build demo_site --out demo_site/_build
+	@echo
+	@echo "Open it:          $(PY) -m webbrowser file://$(CURDIR)/demo_site/_build/index.html"
+	@echo "Offline preview:  $(PY) -m sblgen site serve demo_site/_build --offline   (then http://127.0.0.1:8000/)"
 
 lint: $(STAMP)
 	$(PY) -m ruff check sblgen tests bench

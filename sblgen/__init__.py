@@ -50,6 +50,7 @@ _LAZY: dict[str, str] = {
     "Session": "sblgen.session",
     "SessionRequest": "sblgen.api.models",
     "SessionResponse": "sblgen.api.models",
+    "SiteError": "sblgen.errors",
     "Storefront": "sblgen.storefront",
     "StorefrontError": "sblgen.errors",
     "UnexpectedResponseError": "sblgen.errors",
@@ -59,6 +60,7 @@ _LAZY: dict[str, str] = {
     "WebhookPayload": "sblgen.webhooks",
     "WebhookPayloadError": "sblgen.errors",
     "WebhookSignatureError": "sblgen.errors",
+    "build_site": "sblgen.site",
     "button": "sblgen.render",
     "buttons": "sblgen.render",
     "check_pair": "sblgen.crypto",
@@ -106,6 +108,7 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
         SblgenError,
         SecureKeyError,
         ServerError,
+        SiteError,
         StorefrontError,
         UnexpectedResponseError,
         UnsupportedFieldError,
@@ -130,6 +133,7 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     )
     from sblgen.secure_request import SecureRequest
     from sblgen.session import Address, PaymentContact, Product, Recipient, Session
+    from sblgen.site import build_site
     from sblgen.storefront import Storefront
     from sblgen.types import frozen_today
     from sblgen.webhooks import WebhookEvent, WebhookPayload, verify_webhook
@@ -168,6 +172,7 @@ __all__ = [
     "Session",
     "SessionRequest",
     "SessionResponse",
+    "SiteError",
     "Storefront",
     "StorefrontError",
     "UnexpectedResponseError",
@@ -178,6 +183,7 @@ __all__ = [
     "WebhookPayloadError",
     "WebhookSignatureError",
     "__version__",
+    "build_site",
     "button",
     "buttons",
     "check_pair",

@@ -22,6 +22,7 @@ which carries the location of every bad field. Everything else derives from one 
      │    ├── ApiTimeoutError     no answer in time
      │    └── ApiConnectionError  could not connect, or the connection broke mid-response
      ├── ConfigurationError      missing credentials or settings
+     ├── SiteError               a static site that cannot be built (file, key or line, fix)
      └── WebhookError            a webhook that cannot be trusted or read
           ├── WebhookSignatureError  missing or wrong X-FS-Signature
           └── WebhookPayloadError    a body that is not FastSpring's events envelope
@@ -35,6 +36,7 @@ True
 from __future__ import annotations
 
 __all__ = [
+    "SiteError",
     "ApiConnectionError",
     "ApiError",
     "ApiTimeoutError",
@@ -185,3 +187,8 @@ class WebhookSignatureError(WebhookError):
 
 class WebhookPayloadError(WebhookError, ValueError):
     """The body is not FastSpring's ``{"events": [...]}`` envelope."""
+
+
+class SiteError(SblgenError):
+    """A static site that cannot be built; the message names the file, the key or line,
+    and the fix. Nothing is written when this is raised."""

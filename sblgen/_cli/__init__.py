@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from sblgen._cli import api, render, secure, session
+from sblgen._cli import api, render, secure, session, site
 
-COMMAND_MODULES = (session, secure, render, api)
+COMMAND_MODULES = (session, secure, render, api, site)

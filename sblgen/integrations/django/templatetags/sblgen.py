@@ -1,0 +1,80 @@
+"""``{% load sblgen %}``: template tags for FastSpring's Store Builder Library."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from markupsafe import Markup
+
+from sblgen.integrations.jinja import SblHelpers
+from sblgen.render import SblOptions, button
+
+register = template.Library()
+
+_cache: dict[int, SblHelpers] = {}
+
+
+def _helpers() -> SblHelpers:
+    config = getattr(settings, "SBLGEN", None)
+    if not config or "STOREFRONT" not in config:
+        raise ImproperlyConfigured(
+            "Set SBLGEN = {'STOREFRONT': 'acme.test.onfastspring.com/popup-acme', ...} in "
+            "your Django settings to use {% load sblgen %}."
+        )
+    key = id(config)
+    if key not in _cache:
+        options = SblOptions.model_validate({k.lower(): v for k, v in config.items()})
+        _cache.clear()
+        _cache[key] = SblHelpers(options)
+    return _cache[key]
+
+
+def _nonce(context: template.Context) -> str | None:
+    request = context.get("request")
+    nonce = getattr(request, "csp_nonce", None) if request is not None else None
+    return str(nonce) if nonce else None
+
+
+@register.simple_tag(takes_context=True)
+def sbl_script(context: template.Context, session: Any = None, secure: Any = None) -> Markup:
+    """The session (if any), the loader (external mode) and the SBL tag."""
+    return _helpers().script(session=session, secure=secure, nonce=_nonce(context))
+
+
+@register.simple_tag(takes_context=True)
+def sbl_session(context: template.Context, session: Any) -> Markup:
+    """``var fscSession = ...`` (before the SBL tag)."""
+    return _helpers().session(session, nonce=_nonce(context))
+
+
+@register.simple_tag(takes_context=True)
+def sbl_push(context: template.Context, session: Any) -> Markup:
+    """``fastspring.builder.push(...)``, placed anywhere."""
+    return _helpers().push(session, nonce=_nonce(context))
+
+
+@register.simple_tag(takes_context=True)
+def sbl_secure(context: template.Context, request: Any) -> Markup:
+    """``fastspring.builder.secure(...)``, placed anywhere."""
+    return _helpers().secure(request, nonce=_nonce(context))
+
+
+@register.simple_tag(takes_context=True)
+def sbl_loader(context: template.Context) -> Markup:
+    """The strict-CSP loader's script tag (external mode)."""
+    return _helpers().loader(nonce=_nonce(context))
+
+
+@register.simple_tag
+def sbl_buttons(session: Any, **kwargs: Any) -> Markup:
+    """One markup-action button per product of the session."""
+    return _helpers().buttons(session, **kwargs)
+
+
+@register.simple_tag
+def sbl_button(label: str, **kwargs: Any) -> Markup:
+    """One markup-action button (``data-fsc-action``)."""
+    return button(label, **kwargs)

@@ -1,0 +1,110 @@
+"""A local preview server for a built site, on 127.0.0.1 only.
+
+With ``offline=True`` every page loads sblgen's inspector (shipped in the package) instead
+of FastSpring's SBL: a panel on the page shows what the page hands the library, so a seller
+can check pages with no FastSpring account and no network.
+
+>>> server = PreviewServer(".", port=0, offline=True)
+>>> server.url.startswith("http://127.0.0.1:")
+True
+>>> server.close()
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from sblgen.errors import SblgenError
+
+__all__ = ["INSPECTOR_URL", "PreviewServer", "inspector_js"]
+
+#: Where offline pages load the inspector from.
+INSPECTOR_URL = "/__sblgen/sbl-inspector.js"
+_SBL_SRC = re.compile(
+    rb'src="(?:https:)?//(?:sbl\.onfastspring\.com|d1f8f9xcsvx3ha\.cloudfront\.net)/sbl/'
+    rb'[0-9.]+/fastspring-builder(?:\.min)?\.js"'
+)
+
+
+def inspector_js() -> bytes:
+    """The offline inspector's source."""
+    return files("sblgen").joinpath("static").joinpath("sbl-inspector.js").read_bytes()
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    offline = False
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        if self.offline and self.path.split("?", 1)[0] == INSPECTOR_URL:
+            self._send(inspector_js(), "application/javascript; charset=utf-8")
+            return
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if self.offline and path.suffix == ".html" and path.is_file():
+            html = _SBL_SRC.sub(f'src="{INSPECTOR_URL}"'.encode(), path.read_bytes())
+            self._send(html, "text/html; charset=utf-8")
+            return
+        super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        return
+
+
+class PreviewServer:
+    """Serve ``root`` on ``127.0.0.1:port`` (``port=0`` picks a free one)."""
+
+    def __init__(
+        self, root: str | os.PathLike[str], *, port: int = 8000, offline: bool = False
+    ) -> None:
+        folder = Path(root)
+        if not folder.is_dir():
+            raise SblgenError(f"{folder}: not a folder; build the site first (sblgen site build).")
+        handler = type("Handler", (_Handler,), {"offline": offline})
+        try:
+            self._httpd = ThreadingHTTPServer(
+                ("127.0.0.1", port), partial(handler, directory=str(folder))
+            )
+        except OSError as err:
+            raise SblgenError(
+                f"Cannot listen on 127.0.0.1:{port} ({err.strerror}); try --port."
+            ) from None
+        self._httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+    def start(self) -> PreviewServer:
+        """Serve in a background thread."""
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve until interrupted."""
+        self._httpd.serve_forever()
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._httpd.shutdown()
+        self._httpd.server_close()
