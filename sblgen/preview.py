@@ -41,7 +41,7 @@ def inspector_js() -> bytes:
 class _Handler(SimpleHTTPRequestHandler):
     offline = False
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         if self.offline and self.path.split("?", 1)[0] == INSPECTOR_URL:
             self._send(inspector_js(), "application/javascript; charset=utf-8")
             return
@@ -62,7 +62,7 @@ class _Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
 

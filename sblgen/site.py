@@ -380,8 +380,12 @@ def build_site(
     large sites; ``progress`` (default: when stderr is a terminal) prints a counter."""
     site = load_site(site_dir)
     out = Path(out_dir).resolve()
-    if out == site.root.resolve() or site.root.resolve() in out.parents and out.name == "templates":
-        raise SiteError(f"{out}: the output folder must not be the site folder itself.")
+    root = site.root.resolve()
+    if out == root or out in root.parents:
+        raise SiteError(
+            f"{out}: the output folder must not be the site folder itself or contain it (it "
+            "is replaced by each build); use a new folder such as SITE_DIR/_build."
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     jobs = [(index, language, country) for index, _page, language, country in site.expand()]
     show = sys.stderr.isatty() if progress is None else progress

@@ -185,7 +185,8 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
 def test_site_static_and_external_loader(tmp_path: Path) -> None:
     site = _site(
         tmp_path,
-        '[sbl]\nmode = "external"\n[[pages]]\npath = "a.html"\ntitle = "A"\n[pages.session]\ncoupon = "X"\n',
+        '[sbl]\nmode = "external"\n[[pages]]\npath = "a.html"\ntitle = "A"\n'
+        '[pages.session]\ncoupon = "X"\n',
     )
     (site / "static").mkdir()
     (site / "static" / "logo.svg").write_text("<svg/>")

@@ -35,7 +35,9 @@ def _helpers() -> SblHelpers:
 def _nonce(context: template.Context) -> str | None:
     request = context.get("request")
     nonce = getattr(request, "csp_nonce", None) if request is not None else None
-    return str(nonce) if nonce else None
+    # django-csp's lazy nonce is falsy until generated: str() generates it.
+    text = str(nonce) if nonce is not None else ""
+    return text or None
 
 
 @register.simple_tag(takes_context=True)
