@@ -31,6 +31,7 @@
     h.textContent = title;
     var pre = d.createElement("pre");
     pre.textContent = JSON.stringify(value, null, 2);
+    pre.setAttribute("style", "white-space:pre-wrap;word-break:break-all;margin:4px 0 8px");
     item.appendChild(h);
     item.appendChild(pre);
     list.appendChild(item);
