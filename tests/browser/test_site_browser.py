@@ -118,7 +118,7 @@ def test_screenshot_is_not_blank(page: Any, preview: PreviewServer, tmp_path: Pa
 
 
 def test_offline_preview_serves_the_inspector(offline: PreviewServer, browser: Any) -> None:
-    html = urllib.request.urlopen(offline.url + "secure.html").read().decode()  # noqa: S310
+    html = urllib.request.urlopen(offline.url + "secure.html").read().decode()
     assert f'src="{INSPECTOR_URL}"' in html and "sbl.onfastspring.com" not in html
     context = browser.new_context()
     page = context.new_page()
