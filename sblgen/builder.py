@@ -22,13 +22,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 from sblgen.errors import UnsupportedFieldError
 from sblgen.session import Address, Session
 
 if TYPE_CHECKING:  # pragma: no cover
     from sblgen.api.models import SessionRequest
+    from sblgen.api.v2 import SessionCreate
     from sblgen.payload import SecurePayload
 
 __all__ = ["CheckoutBuilder", "LineItem"]
@@ -439,7 +440,26 @@ class CheckoutBuilder:
         """Sessions API only: days (1 to 7) the session stays open (default 24 hours)."""
         return self._with(expiration_days=days)
 
-    def api_request(self) -> SessionRequest:
+    @overload
+    def api_request(self, *, version: Literal[1] = 1) -> SessionRequest: ...
+
+    @overload
+    def api_request(self, *, version: Literal[2], live: bool | None = None) -> SessionCreate: ...
+
+    def api_request(
+        self, *, version: Literal[1, 2] = 1, live: bool | None = None
+    ) -> SessionRequest | SessionCreate:
+        """The Sessions API body: v1 ``POST /sessions`` (default) or, with ``version=2``,
+        the v2 create body (``live=False`` asks for a test session)."""
+        if version == 2:
+            return self._api_request_v2(live)
+        if live is not None:
+            raise UnsupportedFieldError(
+                "SessionRequest (Sessions API)", "live", "only Sessions API v2 has it"
+            )
+        return self._api_request_v1()
+
+    def _api_request_v1(self) -> SessionRequest:
         """The Sessions API body for ``POST /sessions`` (server-side cart; the browser then
         opens it with ``checkout: "<id>"``).
 
@@ -534,5 +554,89 @@ class CheckoutBuilder:
                 "items": items,
                 "coupon": d.coupon,
                 "expiration": d.expiration_days,
+            }
+        )
+
+    def _api_request_v2(self, live: bool | None) -> SessionCreate:
+        from sblgen.api.v2 import SessionCreate
+
+        target = "SessionCreate (Sessions API v2)"
+        d = self._d
+        refused = {
+            "reset": d.reset,
+            "coupon": d.coupon,
+            "recipient": d.recipient,
+            "postal_code": d.postal_code,
+            "hide_other_payment_methods": d.hide_other_payment_methods,
+            "invoice_due_date": d.invoice_due_date,
+            "checkout": d.checkout,
+            "clean": d.clean,
+            "expiration": d.expiration_days,
+        }
+        for name, value in refused.items():
+            if value is not None:
+                raise UnsupportedFieldError(
+                    target,
+                    name,
+                    "Sessions API v2 documents no such field (send it with extra_fields on "
+                    "the model if you know its v2 name)",
+                )
+        line_items = []
+        for item in d.items:
+            for name in ("display", "sku", "trial", "interval", "interval_length", "renew"):
+                if getattr(item, name) is not None:
+                    raise UnsupportedFieldError(
+                        target,
+                        f"{name} for {item.path!r}",
+                        "v2's subscriptionOverrides schema is unpublished; set it on the "
+                        "LineItem model directly",
+                    )
+            line_items.append(
+                {
+                    "productPath": item.path,
+                    "quantity": item.quantity,
+                    "quantityBehavior": item.quantity_behavior,
+                    "quantityDefault": item.quantity_default,
+                    "customPrice": {"unitPrice": item.price} if item.price is not None else None,
+                    "attributes": item.attributes,
+                }
+            )
+        customer: dict[str, Any] = {}
+        if d.contact is not None:
+            fields = dict(d.contact)
+            contact = {
+                "email": fields.pop("email", None),
+                "firstName": fields.pop("first_name", None),
+                "lastName": fields.pop("last_name", None),
+                "company": fields.pop("company", None),
+                "phone": fields.pop("phone_number", None),
+            }
+            customer["billToContact"] = contact
+            address_names = {
+                "address_line1": "addressLine1",
+                "address_line2": "addressLine2",
+                "city": "city",
+                "region": "region",
+                "postal_code": "postalCode",
+                "country": "country",
+            }
+            address = {address_names[k]: v for k, v in fields.items() if k in address_names}
+            if address:
+                customer["billToAddress"] = address
+        if d.account is not None:
+            customer["accountId"] = d.account
+        if d.lookup_custom is not None:
+            customer["externalAccountId"] = d.lookup_custom
+        if d.tax_id is not None:
+            customer["taxId"] = d.tax_id
+        return SessionCreate.model_validate(
+            {
+                "locale": d.language,
+                "country": d.country,
+                "live": live,
+                "customer": customer or None,
+                "orderTags": dict(d.tags) or None,
+                "cart": {"lineItems": line_items} if line_items else None,
+                "paymentMethodsOrder": [d.payment_method] if d.payment_method else None,
             }
         )

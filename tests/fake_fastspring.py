@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sblgen.api.models import SessionRequest
+from sblgen.api.v2 import Customer, LineItem, SessionCreate, SessionUpdate
 
 USERNAME = "api-user"
 PASSWORD = "api-secret-Pa55"
@@ -60,9 +61,10 @@ class FakeFastSpring:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
-        self.state: dict[str, Any] = {"sessions": {}}
+        self.state: dict[str, Any] = {"sessions": {}, "v2": {}}
         self.routes: list[tuple[str, re.Pattern[str], Handler]] = [
             ("POST", re.compile(r"/sessions"), _create_session),
+            *V2_ROUTES,
         ]
         self._lock = threading.Lock()
         self._counter = 0
@@ -92,7 +94,7 @@ class FakeFastSpring:
                 else:
                     payload = json.dumps(reply.body).encode()
                 self.send_response(reply.status)
-                if payload:
+                if payload and "Content-Type" not in reply.headers:
                     self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 for name, value in reply.headers.items():
@@ -231,3 +233,162 @@ def _create_session(fake: FakeFastSpring, match: re.Match[str], request: Recorde
     }
     fake.state["sessions"][session_id] = data
     return Reply(200, data)
+
+
+# --------------------------------------------------------------------------- Sessions v2
+
+_V2 = r"/v2/checkouts/(?P<store>[^/]+)/(?P<checkout>[^/]+)/sessions"
+_V2_SESSION = _V2 + r"/(?P<sid>[^/]+)"
+
+
+def _v2_invalid(err: Exception) -> Reply:
+    detail = str(err)
+    if isinstance(err, ValidationError):
+        first = err.errors()[0]
+        detail = ".".join(str(p) for p in first["loc"]) + ": " + first["msg"]
+    # v2 error bodies are undocumented: this fake uses yet another shape on purpose.
+    return Reply(400, {"error": "INVALID_INPUT", "details": [detail]})
+
+
+def _v2_session(fake: FakeFastSpring, match: re.Match[str]) -> dict[str, Any] | None:
+    found: dict[str, Any] | None = fake.state["v2"].get(match["sid"])
+    if found is None or found["_checkout"] != (match["store"], match["checkout"]):
+        return None
+    return found
+
+
+def _v2_public(session: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in session.items() if not k.startswith("_")}
+    lines = data["cart"]["lineItems"]
+    data["cart"]["withTaxNetTotal"] = round(sum(9.9 * (i.get("quantity") or 1) for i in lines), 2)
+    data["checkoutStatus"] = ["PRODUCTS_REQUIRED"] if not lines else "READY"
+    return data
+
+
+def _not_found() -> Reply:
+    return Reply(404, raw=b"Session not found", headers={"Content-Type": "text/plain"})
+
+
+def _v2_apply(session: dict[str, Any], body: SessionCreate) -> None:
+    wire = body.to_dict()
+    session["live"] = wire.get("live", True) and session["_store_live"]
+    session["cart"] = {"lineItems": list(wire.get("cart", {}).get("lineItems", []))}
+    for key in ("customer", "orderTags", "locale", "country"):
+        if key in wire:
+            session[key] = wire[key]
+
+
+def _v2_create(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
+    try:
+        body = SessionCreate.model_validate_json(request.body)
+    except (ValueError, ValidationError) as err:
+        return _v2_invalid(err)
+    sid = fake.next_id("V2")
+    store = match["store"]
+    live = not store.endswith("test")
+    host = f"{store}{'' if live else '.test'}.onfastspring.com"
+    session: dict[str, Any] = {
+        "_checkout": (store, match["checkout"]),
+        "_store_live": live,
+        "id": sid,
+        "currency": "EUR",
+        "expires": "2030-03-17T17:46:40Z",
+        "checkoutUrls": {"webcheckoutUrl": f"https://{host}/session/{sid}"},
+    }
+    _v2_apply(session, body)
+    fake.state["v2"][sid] = session
+    return Reply(201, _v2_public(session))
+
+
+def _v2_get(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
+    session = _v2_session(fake, match)
+    return _not_found() if session is None else Reply(200, _v2_public(session))
+
+
+def _v2_update(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
+    session = _v2_session(fake, match)
+    if session is None:
+        return _not_found()
+    try:
+        body = SessionUpdate.model_validate_json(request.body)
+    except (ValueError, ValidationError) as err:
+        return _v2_invalid(err)
+    _v2_apply(session, body)
+    return Reply(200, _v2_public(session))
+
+
+def _v2_add_item(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
+    session = _v2_session(fake, match)
+    if session is None:
+        return _not_found()
+    try:
+        item = LineItem.model_validate_json(request.body)
+    except (ValueError, ValidationError) as err:
+        return _v2_invalid(err)
+    lines = session["cart"]["lineItems"]
+    if any(line["productPath"] == item.product_path for line in lines):
+        return Reply(400, {"error": "Item exists"})
+    lines.append({"quantity": 1, **item.to_dict()})
+    return Reply(200, _v2_public(session))
+
+
+def _v2_update_items(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
+    session = _v2_session(fake, match)
+    if session is None:
+        return _not_found()
+    try:
+        item = LineItem.model_validate_json(request.body)
+    except (ValueError, ValidationError) as err:
+        return _v2_invalid(err)
+    lines = {line["productPath"]: line for line in session["cart"]["lineItems"]}
+    paths = match["paths"].split(",")
+    missing = [p for p in paths if p not in lines]
+    if missing:
+        return Reply(400, {"error": f"Product not found: {', '.join(missing)}"})
+    changes = {k: v for k, v in item.to_dict().items() if k != "productPath"}
+    for path in paths:
+        lines[path].update(changes)
+    return Reply(200, _v2_public(session))
+
+
+def _v2_remove_item(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
+    session = _v2_session(fake, match)
+    if session is None:
+        return _not_found()
+    lines = session["cart"]["lineItems"]
+    kept = [line for line in lines if line["productPath"] != match["paths"]]
+    if len(kept) == len(lines):
+        return Reply(400, {"error": "Product not found"})
+    session["cart"]["lineItems"] = kept
+    return Reply(204)
+
+
+def _v2_customer(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
+    session = _v2_session(fake, match)
+    if session is None:
+        return _not_found()
+    try:
+        customer = Customer.model_validate_json(request.body)
+    except (ValueError, ValidationError) as err:
+        return _v2_invalid(err)
+    session["customer"] = customer.to_dict()
+    return Reply(200)
+
+
+def _v2_payment_methods(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
+    session = _v2_session(fake, match)
+    if session is None:
+        return _not_found()
+    return Reply(200, {"paymentMethods": [{"type": "card"}, {"type": "paypal"}]})
+
+
+V2_ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
+    ("POST", re.compile(_V2), _v2_create),
+    ("GET", re.compile(_V2_SESSION), _v2_get),
+    ("PUT", re.compile(_V2_SESSION), _v2_update),
+    ("POST", re.compile(_V2_SESSION + r"/cart/items"), _v2_add_item),
+    ("PUT", re.compile(_V2_SESSION + r"/cart/items/(?P<paths>[^/]+)"), _v2_update_items),
+    ("DELETE", re.compile(_V2_SESSION + r"/cart/items/(?P<paths>[^/]+)"), _v2_remove_item),
+    ("PUT", re.compile(_V2_SESSION + r"/customer"), _v2_customer),
+    ("GET", re.compile(_V2_SESSION + r"/payment-methods"), _v2_payment_methods),
+]

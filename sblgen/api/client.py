@@ -32,15 +32,24 @@ import email.utils
 import json
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Self
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 from pydantic import ValidationError
 
 from sblgen._version import __version__
 from sblgen.api.models import ErrorBody, SessionRequest, SessionResponse
+from sblgen.api.v2 import (
+    CheckoutPath,
+    Customer,
+    LineItem,
+    SessionCreate,
+    SessionUpdate,
+    V2Session,
+    v2_body,
+)
 from sblgen.errors import (
     ApiConnectionError,
     ApiError,
@@ -54,7 +63,14 @@ from sblgen.errors import (
     UnexpectedResponseError,
 )
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client", "error_for_response"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "AsyncCheckoutSessions",
+    "AsyncClient",
+    "CheckoutSessions",
+    "Client",
+    "error_for_response",
+]
 
 DEFAULT_BASE_URL = "https://api.fastspring.com"
 USER_AGENT = f"sblgen/{__version__} (+https://pypi.org/project/sblgen/) httpx/{httpx.__version__}"
@@ -257,6 +273,14 @@ class Client:
         response = self.request("POST", "/sessions", content=_body(request))
         return self._settings.parse("POST", url, response)
 
+    def checkout(self, path: CheckoutPath | str) -> CheckoutSessions:
+        """Sessions API v2 for one checkout path (``store/checkout``).
+
+        >>> Client(username="u", password="p").checkout("acme/popup-acme").base_path
+        '/v2/checkouts/acme/popup-acme/sessions'
+        """
+        return CheckoutSessions(self, CheckoutPath.parse(path))
+
     def close(self) -> None:
         """Close the connection pool."""
         self._http.close()
@@ -326,6 +350,10 @@ class AsyncClient:
         response = await self.request("POST", "/sessions", content=_body(request))
         return self._settings.parse("POST", url, response)
 
+    def checkout(self, path: CheckoutPath | str) -> AsyncCheckoutSessions:
+        """Sessions API v2 for one checkout path (see :meth:`Client.checkout`)."""
+        return AsyncCheckoutSessions(self, CheckoutPath.parse(path))
+
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._http.aclose()
@@ -338,3 +366,235 @@ class AsyncClient:
 
     def __repr__(self) -> str:
         return f"AsyncClient({self._settings!r})"
+
+
+# --------------------------------------------------------------------------- Sessions v2
+
+_SESSION_ID_MAX = 64
+
+
+def _segment(value: str, what: str) -> str:
+    if not isinstance(value, str) or not value or len(value) > _SESSION_ID_MAX * 4:
+        raise ValueError(f"{value!r} is not a {what}.")
+    return quote(value, safe="")
+
+
+def _session_id(value: str) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= _SESSION_ID_MAX:
+        raise ValueError(f"{value!r} is not a v2 session id (1 to {_SESSION_ID_MAX} characters).")
+    return quote(value, safe="")
+
+
+def _product_paths(paths: str | Sequence[str]) -> str:
+    items = [paths] if isinstance(paths, str) else list(paths)
+    if not items:
+        raise ValueError("Give at least one product path.")
+    return ",".join(_segment(p, "product path") for p in items)
+
+
+class _V2Paths:
+    """URL paths and response parsing shared by the sync and async v2 handles."""
+
+    def __init__(self, path: CheckoutPath) -> None:
+        self.path = path
+        self.base_path = f"/v2/checkouts/{path.url_path}/sessions"
+
+    def session(self, session_id: str) -> str:
+        return f"{self.base_path}/{_session_id(session_id)}"
+
+    def items(self, session_id: str, paths: str | Sequence[str] | None = None) -> str:
+        tail = f"/{_product_paths(paths)}" if paths is not None else ""
+        return f"{self.session(session_id)}/cart/items{tail}"
+
+    @staticmethod
+    def parse(
+        method: str, url: str, response: httpx.Response, *, required: bool
+    ) -> V2Session | None:
+        if not response.content.strip():
+            if required:
+                raise UnexpectedResponseError(
+                    method, url, response.status_code, "", detail="empty body, expected a session"
+                )
+            return None
+        try:
+            data = json.loads(response.content)
+        except ValueError:
+            raise UnexpectedResponseError(
+                method, url, response.status_code, response.text, detail="the body is not JSON"
+            ) from None
+        if not required and not (isinstance(data, dict) and "id" in data):
+            return None
+        try:
+            return V2Session.model_validate(data)
+        except ValidationError as err:
+            raise UnexpectedResponseError(
+                method,
+                url,
+                response.status_code,
+                response.text,
+                detail=f"the body is not a v2 session ({err.error_count()} problems)",
+            ) from None
+
+
+class CheckoutSessions(_V2Paths):
+    """v2 sessions of one checkout path, on a :class:`Client` (see :meth:`Client.checkout`).
+
+    ``create`` and ``add_item`` are never retried once sent (no idempotency key exists);
+    reads and replacements (PUT) are retried like any safe request.
+    """
+
+    def __init__(self, client: Client, path: CheckoutPath) -> None:
+        super().__init__(path)
+        self._client = client
+
+    def _call(
+        self, method: str, path: str, body: bytes | None, *, retry_safe: bool, required: bool
+    ) -> V2Session | None:
+        response = self._client.request(method, path, content=body, retry_safe=retry_safe)
+        return self.parse(method, self._client._settings.url(path), response, required=required)
+
+    def create(self, body: SessionCreate | Mapping[str, Any]) -> V2Session:
+        """``POST .../sessions`` (201): create a session."""
+        session = self._call(
+            "POST", self.base_path, v2_body(body, SessionCreate), retry_safe=False, required=True
+        )
+        assert session is not None
+        return session
+
+    def get(self, session_id: str) -> V2Session:
+        """``GET .../sessions/{id}``."""
+        session = self._call("GET", self.session(session_id), None, retry_safe=True, required=True)
+        assert session is not None
+        return session
+
+    def update(self, session_id: str, body: SessionUpdate | Mapping[str, Any]) -> V2Session | None:
+        """``PUT .../sessions/{id}``: replace customer, items and prices."""
+        return self._call(
+            "PUT",
+            self.session(session_id),
+            v2_body(body, SessionUpdate),
+            retry_safe=True,
+            required=False,
+        )
+
+    def add_item(self, session_id: str, item: LineItem | Mapping[str, Any]) -> V2Session | None:
+        """``POST .../cart/items``: add one line item."""
+        return self._call(
+            "POST",
+            self.items(session_id),
+            v2_body(item, LineItem),
+            retry_safe=False,
+            required=False,
+        )
+
+    def update_items(
+        self,
+        session_id: str,
+        product_paths: str | Sequence[str],
+        item: LineItem | Mapping[str, Any],
+    ) -> V2Session | None:
+        """``PUT .../cart/items/{paths}``: change quantity or price of one or more items."""
+        return self._call(
+            "PUT",
+            self.items(session_id, product_paths),
+            v2_body(item, LineItem),
+            retry_safe=True,
+            required=False,
+        )
+
+    def remove_item(self, session_id: str, product_path: str) -> None:
+        """``DELETE .../cart/items/{path}`` (204)."""
+        self._client.request("DELETE", self.items(session_id, product_path))
+
+    def update_customer(
+        self, session_id: str, customer: Customer | Mapping[str, Any]
+    ) -> V2Session | None:
+        """``PUT .../sessions/{id}/customer``."""
+        path = f"{self.session(session_id)}/customer"
+        return self._call("PUT", path, v2_body(customer, Customer), retry_safe=True, required=False)
+
+    def payment_methods(self, session_id: str) -> Any:
+        """``GET .../payment-methods`` (path and shape unconfirmed: parsed JSON as is)."""
+        path = f"{self.session(session_id)}/payment-methods"
+        response = self._client.request("GET", path, retry_safe=True)
+        return response.json() if response.content.strip() else None
+
+
+class AsyncCheckoutSessions(_V2Paths):
+    """Async twin of :class:`CheckoutSessions`."""
+
+    def __init__(self, client: AsyncClient, path: CheckoutPath) -> None:
+        super().__init__(path)
+        self._client = client
+
+    async def _call(
+        self, method: str, path: str, body: bytes | None, *, retry_safe: bool, required: bool
+    ) -> V2Session | None:
+        response = await self._client.request(method, path, content=body, retry_safe=retry_safe)
+        return self.parse(method, self._client._settings.url(path), response, required=required)
+
+    async def create(self, body: SessionCreate | Mapping[str, Any]) -> V2Session:
+        session = await self._call(
+            "POST", self.base_path, v2_body(body, SessionCreate), retry_safe=False, required=True
+        )
+        assert session is not None
+        return session
+
+    async def get(self, session_id: str) -> V2Session:
+        session = await self._call(
+            "GET", self.session(session_id), None, retry_safe=True, required=True
+        )
+        assert session is not None
+        return session
+
+    async def update(
+        self, session_id: str, body: SessionUpdate | Mapping[str, Any]
+    ) -> V2Session | None:
+        return await self._call(
+            "PUT",
+            self.session(session_id),
+            v2_body(body, SessionUpdate),
+            retry_safe=True,
+            required=False,
+        )
+
+    async def add_item(
+        self, session_id: str, item: LineItem | Mapping[str, Any]
+    ) -> V2Session | None:
+        return await self._call(
+            "POST",
+            self.items(session_id),
+            v2_body(item, LineItem),
+            retry_safe=False,
+            required=False,
+        )
+
+    async def update_items(
+        self,
+        session_id: str,
+        product_paths: str | Sequence[str],
+        item: LineItem | Mapping[str, Any],
+    ) -> V2Session | None:
+        return await self._call(
+            "PUT",
+            self.items(session_id, product_paths),
+            v2_body(item, LineItem),
+            retry_safe=True,
+            required=False,
+        )
+
+    async def remove_item(self, session_id: str, product_path: str) -> None:
+        await self._client.request("DELETE", self.items(session_id, product_path))
+
+    async def update_customer(
+        self, session_id: str, customer: Customer | Mapping[str, Any]
+    ) -> V2Session | None:
+        path = f"{self.session(session_id)}/customer"
+        return await self._call(
+            "PUT", path, v2_body(customer, Customer), retry_safe=True, required=False
+        )
+
+    async def payment_methods(self, session_id: str) -> Any:
+        path = f"{self.session(session_id)}/payment-methods"
+        response = await self._client.request("GET", path, retry_safe=True)
+        return response.json() if response.content.strip() else None
