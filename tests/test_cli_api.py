@@ -79,3 +79,32 @@ def test_webhook_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         main(["webhook", "verify", "--secret", "x", "--signature", sign(b"nope", "x"), str(body)])
         == 2
     )
+
+
+def test_v2_commands(
+    fake: FakeFastSpring, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = tmp_path / "body.json"
+    body.write_text('{"live": false, "cart": {"lineItems": [{"productPath": "a"}]}}')
+    base = ["api", "v2"]
+    assert main([*base, "create-session", "--checkout", "acme/popup-acme", str(body)]) == 0
+    created = json.loads(capsys.readouterr().out)
+    sid = created["id"]
+    assert created["checkoutUrls"]["webcheckoutUrl"].endswith(sid)
+    item = tmp_path / "item.json"
+    item.write_text('{"productPath": "b", "quantity": 2}')
+    assert main([*base, "add-item", "--checkout", "acme/popup-acme", sid, str(item)]) == 0
+    assert [i["productPath"] for i in json.loads(capsys.readouterr().out)["cart"]["lineItems"]] == [
+        "a",
+        "b",
+    ]
+    assert main([*base, "remove-item", "--checkout", "acme/popup-acme", sid, "a"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"ok": True}
+    assert main([*base, "get", "--checkout", "acme/popup-acme", sid]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert [(i["productPath"], i["quantity"]) for i in got["cart"]["lineItems"]] == [("b", 2)]
+    assert got["cart"]["withTaxNetTotal"] == 19.8
+    assert main([*base, "get", "--checkout", "acme/popup-acme", "missing"]) == 2
+    assert "HTTP 404" in capsys.readouterr().err
+    assert main([*base, "get", "--checkout", "acme", sid]) == 2
+    assert "not a checkout path" in capsys.readouterr().err

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, load_data, read_bytes
+from sblgen.errors import InputFileError
 
 
 def register(commands: Any) -> None:
@@ -22,6 +24,27 @@ def register(commands: Any) -> None:
     create.add_argument("--storefront", help="also print the hosted URL and the SBL tag")
     create.add_argument("--timeout", type=float, default=10.0)
     create.set_defaults(handler=_create_session)
+
+    v2 = sub.add_parser("v2", help="Sessions API v2 (sessions under a checkout path)")
+    v2sub = v2.add_subparsers(dest="v2_command", metavar="ACTION", required=True)
+    commands_v2 = {
+        "create-session": ("create a session; prints the session JSON", ["body"]),
+        "get": ("print a session", ["session_id"]),
+        "add-item": ("add a line item; prints the session JSON", ["session_id", "item"]),
+        "remove-item": ("remove a product from the cart", ["session_id", "product_path"]),
+    }
+    for name, (text, positionals) in commands_v2.items():
+        command = v2sub.add_parser(name, help=text)
+        command.add_argument(
+            "--checkout", required=True, metavar="STORE/CHECKOUT", help="e.g. acme/popup-acme"
+        )
+        command.add_argument("--timeout", type=float, default=10.0)
+        for positional in positionals:
+            if positional in ("body", "item"):
+                command.add_argument(positional, nargs="?", default="-", metavar="JSON|-")
+            else:
+                command.add_argument(positional, metavar=positional.upper())
+        command.set_defaults(handler=_v2, v2_action=name)
 
     webhook = commands.add_parser("webhook", help="check FastSpring webhook signatures")
     wsub = webhook.add_subparsers(dest="webhook_command", metavar="ACTION", required=True)
@@ -51,6 +74,39 @@ def _create_session(args: argparse.Namespace) -> int:
         print(embed(options, session=response.checkout_session(), with_buttons=False))
     else:
         print(session_init(response.checkout_session()))
+    return EXIT_OK
+
+
+def _v2(args: argparse.Namespace) -> int:
+    from sblgen.api.client import Client
+    from sblgen.api.v2 import CheckoutPath, LineItem, SessionCreate
+
+    try:
+        path = CheckoutPath.parse(args.checkout)
+    except ValueError as err:
+        raise InputFileError(str(err)) from None
+    # Validate input before any network call.
+    body = (
+        SessionCreate.model_validate(load_data(args.body))
+        if args.v2_action == "create-session"
+        else None
+    )
+    item = LineItem.model_validate(load_data(args.item)) if args.v2_action == "add-item" else None
+    with Client(timeout=args.timeout) as client:
+        checkout = client.checkout(path)
+        if body is not None:
+            result: Any = checkout.create(body)
+        elif item is not None:
+            result = checkout.add_item(args.session_id, item)
+        elif args.v2_action == "get":
+            result = checkout.get(args.session_id)
+        else:
+            checkout.remove_item(args.session_id, args.product_path)
+            result = None
+    if result is None:
+        print(json.dumps({"ok": True}))
+    else:
+        print(json.dumps(result.model_dump(mode="json", by_alias=True), ensure_ascii=False))
     return EXIT_OK
 
 

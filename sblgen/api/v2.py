@@ -357,7 +357,7 @@ class ResponseLineItem(ResponseModel):
 
 
 class ResponseCart(ResponseModel):
-    line_items: list[ResponseLineItem] = []
+    line_items: list[ResponseLineItem] = Field(default_factory=list)
 
 
 class CheckoutUrls(ResponseModel):
@@ -382,7 +382,7 @@ class V2Session(ResponseModel):
     )
     cart: ResponseCart = ResponseCart()
     checkout_urls: CheckoutUrls = CheckoutUrls()
-    checkout_status: Annotated[list[str], BeforeValidator(_as_list)] = []
+    checkout_status: Annotated[list[str], BeforeValidator(_as_list)] = Field(default_factory=list)
 
     @property
     def redirect_url(self) -> str | None:
