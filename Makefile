@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-## browser: Debian's chromium for the Playwright tests (Playwright's own download cannot reach its host)
+## browser: Debian's chromium for the Playwright tests (Playwright's own download cannot reach
+## its host) and the openssl command line for the secure-payload interop tests
 browser:
 	@bash .ci/ensure-chromium
 

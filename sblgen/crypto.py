@@ -10,8 +10,9 @@ For every payload (FASTSPRING.md section 3.2):
 4. both are standard base64: ``{"payload": ..., "key": ...}``.
 
 FastSpring recovers ``k`` with the certificate the seller uploaded. Whoever holds that
-certificate can do the same, so a secure payload proves who made it (authenticity); it does
-not hide its content from anyone holding the certificate.
+certificate can do the same: read the payload, and even encrypt different JSON under the
+same wrapped key. Keep the certificate as private as the key; a secure payload is not a way
+to hide data from whoever holds it.
 
 >>> import tempfile, pathlib
 >>> out = pathlib.Path(tempfile.mkdtemp())
