@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 ## browser: Debian's chromium for the Playwright tests (Playwright's own download cannot reach
 ## its host) and the openssl command line for the secure-payload interop tests
 browser:
-	@bash .ci/ensure-chromium
+	@bash .ci/ensure-test-tools
 
 demo: $(STAMP)
 	$(PY) -m sblgen site build demo_site --out demo_site/_build
