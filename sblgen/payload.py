@@ -22,7 +22,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from sblgen._model import WireModel
-from sblgen.session import Recipient
+from sblgen.session import PaymentContact, Recipient
 from sblgen.types import (
     CountryCode,
     CouponCode,
@@ -35,6 +35,7 @@ from sblgen.types import (
     ProductPath,
     Quantity,
     TagMap,
+    first_duplicate,
 )
 
 __all__ = [
@@ -53,8 +54,9 @@ NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
 LangText = dict[str, str]
 
 
-class SecureContact(WireModel):
-    """The buyer, locked: ``firstName``, ``lastName`` and ``email`` are required.
+class SecureContact(PaymentContact):
+    """The buyer, locked: the same fields as ``paymentContact``, but ``firstName``,
+    ``lastName`` and ``email`` are required.
 
     >>> SecureContact(email="a@example.com", first_name="A", last_name="B").to_dict()
     {'email': 'a@example.com', 'firstName': 'A', 'lastName': 'B'}
@@ -63,14 +65,6 @@ class SecureContact(WireModel):
     email: Email
     first_name: Annotated[str, Field(min_length=1)]
     last_name: Annotated[str, Field(min_length=1)]
-    company: str | None = None
-    address_line1: str | None = None
-    address_line2: str | None = None
-    city: str | None = None
-    region: str | None = None
-    country: CountryCode | None = None
-    postal_code: str | None = None
-    phone_number: str | None = None
 
 
 class DateLimits(WireModel):
@@ -202,12 +196,7 @@ class SecurePayload(WireModel):
                 "accountCustomKey is used together with contact; add the buyer's contact "
                 "(firstName, lastName, email)."
             )
-        if self.items:
-            seen: set[str] = set()
-            for item in self.items:
-                if item.product in seen:
-                    raise ValueError(
-                        f"Product {item.product!r} appears more than once; merge the lines."
-                    )
-                seen.add(item.product)
+        duplicate = first_duplicate(item.product for item in self.items or ())
+        if duplicate is not None:
+            raise ValueError(f"Product {duplicate!r} appears more than once; merge the lines.")
         return self

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import jinja2
 from markupsafe import Markup
@@ -71,23 +71,6 @@ DEFAULT_SBL_VERSION = "1.0.3"
 _SBL_URL = "https://sbl.onfastspring.com/sbl/{version}/fastspring-builder.min.js"
 #: The strict-CSP loader shipped in the package; serve it from your origin.
 LOADER_PATH = Path(str(files("sblgen").joinpath("static").joinpath("sbl-loader.js")))
-#: Markup actions the SBL understands in ``data-fsc-action``.
-ACTIONS = (
-    "Add",
-    "Update",
-    "Remove",
-    "Replace",
-    "Checkout",
-    "ViewCart",
-    "PaypalCheckout",
-    "Promocode",
-    "PostalCode",
-    "TaxId",
-    "Recognize",
-    "Reset",
-    "Clean",
-)
-
 Mode = Literal["inline", "external"]
 Action = Literal[
     "Add",
@@ -104,6 +87,8 @@ Action = Literal[
     "Reset",
     "Clean",
 ]
+#: Markup actions the SBL understands in ``data-fsc-action``.
+ACTIONS: tuple[Action, ...] = get_args(Action)
 
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
 _NONCE = re.compile(r"[A-Za-z0-9+/=_-]{1,256}")

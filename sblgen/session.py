@@ -29,6 +29,7 @@ from sblgen.types import (
     Quantity,
     SessionId,
     TagMap,
+    first_duplicate,
 )
 
 __all__ = ["Address", "PaymentContact", "Product", "Recipient", "Session"]
@@ -138,15 +139,12 @@ class Session(WireModel):
 
     @model_validator(mode="after")
     def _check_rules(self) -> Session:
-        if self.products:
-            seen: set[str] = set()
-            for product in self.products:
-                if product.path in seen:
-                    raise ValueError(
-                        f"Product {product.path!r} appears more than once; the SBL keeps only "
-                        "the last line, so merge them into one with the total quantity."
-                    )
-                seen.add(product.path)
+        duplicate = first_duplicate(p.path for p in self.products or ())
+        if duplicate is not None:
+            raise ValueError(
+                f"Product {duplicate!r} appears more than once; the SBL keeps only the last "
+                "line, so merge them into one with the total quantity."
+            )
         if self.clean and self.checkout is not True:
             raise ValueError(
                 "clean=True only works together with checkout=True (and data-continuous on "

@@ -15,10 +15,10 @@ b'7.95'
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
@@ -47,9 +47,11 @@ __all__ = [
     "ProductPath",
     "SessionId",
     "TagMap",
+    "Timestamp",
     "country_code",
     "coupon_code",
     "currency_code",
+    "first_duplicate",
     "frozen_today",
     "future_date",
     "js_identifier",
@@ -425,3 +427,35 @@ PriceMap = Annotated[
 TagMap = Annotated[dict[str, str], BeforeValidator(_tag_map)]
 FutureDate = Annotated[date, BeforeValidator(_future_date_field)]
 Quantity = Annotated[int, Field(ge=0, strict=True)]
+
+
+# --------------------------------------------------------------------------- API helpers
+
+
+def _timestamp(value: object) -> object:
+    """FastSpring sends times as epoch milliseconds (or, in v2, ISO-8601 text)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    return value
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+#: A point in time from FastSpring: epoch milliseconds or ISO-8601, always timezone-aware.
+Timestamp = Annotated[datetime, BeforeValidator(_timestamp), AfterValidator(_aware)]
+
+
+def first_duplicate(paths: Iterable[str]) -> str | None:
+    """The first product path that appears twice, if any.
+
+    >>> first_duplicate(["a", "b", "a"])
+    'a'
+    """
+    seen: set[str] = set()
+    for path in paths:
+        if path in seen:
+            return path
+        seen.add(path)
+    return None

@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as _dt
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BeforeValidator, ValidationError
+from pydantic import ValidationError
 
 from sblgen._model import ResponseModel
 from sblgen.errors import WebhookPayloadError, WebhookSignatureError
+from sblgen.types import Timestamp
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -45,12 +45,6 @@ __all__ = [
 SIGNATURE_HEADER = "X-FS-Signature"
 
 
-def _epoch_ms(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _dt.datetime.fromtimestamp(value / 1000, tz=_dt.UTC)
-    return value
-
-
 class WebhookEvent(ResponseModel):
     """One event; fields FastSpring adds later stay readable in ``model_extra``."""
 
@@ -58,7 +52,7 @@ class WebhookEvent(ResponseModel):
     type: str
     live: bool | None = None
     processed: bool | None = None
-    created: Annotated[_dt.datetime, BeforeValidator(_epoch_ms)] | None = None
+    created: Timestamp | None = None
     data: Any = None
 
 

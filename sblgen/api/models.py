@@ -12,12 +12,11 @@ adds tomorrow must not break a seller today).
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from sblgen._model import ResponseModel, WireModel
 from sblgen.session import Session
@@ -31,6 +30,8 @@ from sblgen.types import (
     ProductPath,
     Quantity,
     TagMap,
+    Timestamp,
+    first_duplicate,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -136,28 +137,16 @@ class SessionRequest(WireModel):
             )
         if self.lookup is not None and self.contact is None:
             raise ValueError("lookup.custom goes with contact (it keys the new account).")
-        seen: set[str] = set()
-        for item in self.items:
-            if item.product in seen:
-                raise ValueError(
-                    f"Product {item.product!r} appears more than once; FastSpring answers 400 "
-                    "for several variations of one product in a session."
-                )
-            seen.add(item.product)
+        duplicate = first_duplicate(item.product for item in self.items)
+        if duplicate is not None:
+            raise ValueError(
+                f"Product {duplicate!r} appears more than once; FastSpring answers 400 for "
+                "several variations of one product in a session."
+            )
         return self
 
 
 # ------------------------------------------------------------------------- responses
-
-
-def _epoch_ms(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _dt.datetime.fromtimestamp(value / 1000, tz=_dt.UTC)
-    return value
-
-
-def _aware(value: _dt.datetime) -> _dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=_dt.UTC)
 
 
 class ResponseItem(ResponseModel):
@@ -180,9 +169,7 @@ class SessionResponse(ResponseModel):
 
     id: NonEmpty
     currency: str | None = None
-    expires: Annotated[_dt.datetime, BeforeValidator(_epoch_ms), AfterValidator(_aware)] | None = (
-        None
-    )
+    expires: Timestamp | None = None
     order: str | None = None
     account: str | None = None
     subtotal: Decimal | None = None

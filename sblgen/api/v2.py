@@ -58,7 +58,6 @@ each is a place a maintainer with the live docs should check):
 
 from __future__ import annotations
 
-import datetime as _dt
 import ipaddress
 import re
 from collections.abc import Mapping, Sequence
@@ -81,7 +80,15 @@ from pydantic_core import core_schema
 from sblgen._model import ResponseModel, WireModel, dumps_compact
 from sblgen.errors import StorefrontError
 from sblgen.session import Session
-from sblgen.types import CountryCode, Email, PriceMap, ProductPath, TagMap
+from sblgen.types import (
+    CountryCode,
+    Email,
+    PriceMap,
+    ProductPath,
+    TagMap,
+    Timestamp,
+    first_duplicate,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from markupsafe import Markup
@@ -309,9 +316,11 @@ class Cart(V2Model):
 
     @model_validator(mode="after")
     def _unique(self) -> Cart:
-        paths = [item.product_path for item in self.line_items or ()]
-        if len(paths) != len(set(paths)):
-            raise ValueError("A product path appears more than once in cart.lineItems; merge them.")
+        duplicate = first_duplicate(item.product_path for item in self.line_items or ())
+        if duplicate is not None:
+            raise ValueError(
+                f"Product {duplicate!r} appears more than once in cart.lineItems; merge them."
+            )
         return self
 
 
@@ -334,16 +343,6 @@ class SessionUpdate(SessionCreate):
 
 
 # --------------------------------------------------------------------------- responses
-
-
-def _expires(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _dt.datetime.fromtimestamp(value / 1000, tz=_dt.UTC)
-    return value
-
-
-def _aware(value: _dt.datetime) -> _dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=_dt.UTC)
 
 
 def _as_list(value: Any) -> Any:
@@ -377,9 +376,7 @@ class V2Session(ResponseModel):
     id: Annotated[str, Field(min_length=1, max_length=64)]
     live: bool | None = None
     currency: str | None = None
-    expires: Annotated[_dt.datetime, BeforeValidator(_expires), AfterValidator(_aware)] | None = (
-        None
-    )
+    expires: Timestamp | None = None
     cart: ResponseCart = ResponseCart()
     checkout_urls: CheckoutUrls = CheckoutUrls()
     checkout_status: Annotated[list[str], BeforeValidator(_as_list)] = Field(default_factory=list)
