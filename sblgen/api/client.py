@@ -407,14 +407,19 @@ class _V2Paths:
         return f"{self.session(session_id)}/cart/items{tail}"
 
     @staticmethod
-    def parse(
-        method: str, url: str, response: httpx.Response, *, required: bool
-    ) -> V2Session | None:
+    def parse_session(method: str, url: str, response: httpx.Response) -> V2Session:
+        """The session in a response that must carry one."""
+        session = _V2Paths.parse(method, url, response)
+        if session is None:
+            raise UnexpectedResponseError(
+                method, url, response.status_code, response.text, detail="expected a session"
+            )
+        return session
+
+    @staticmethod
+    def parse(method: str, url: str, response: httpx.Response) -> V2Session | None:
+        """The session in a response, or ``None`` when the body holds none (assumption 5)."""
         if not response.content.strip():
-            if required:
-                raise UnexpectedResponseError(
-                    method, url, response.status_code, "", detail="empty body, expected a session"
-                )
             return None
         try:
             data = json.loads(response.content)
@@ -422,7 +427,7 @@ class _V2Paths:
             raise UnexpectedResponseError(
                 method, url, response.status_code, response.text, detail="the body is not JSON"
             ) from None
-        if not required and not (isinstance(data, dict) and "id" in data):
+        if not (isinstance(data, dict) and "id" in data):
             return None
         try:
             return V2Session.model_validate(data)
@@ -447,45 +452,33 @@ class CheckoutSessions(_V2Paths):
         super().__init__(path)
         self._client = client
 
-    def _call(
-        self, method: str, path: str, body: bytes | None, *, retry_safe: bool, required: bool
-    ) -> V2Session | None:
+    def _send(
+        self, method: str, path: str, body: bytes | None, retry_safe: bool
+    ) -> tuple[str, httpx.Response]:
         response = self._client.request(method, path, content=body, retry_safe=retry_safe)
-        return self.parse(method, self._client._settings.url(path), response, required=required)
+        return self._client._settings.url(path), response
 
     def create(self, body: SessionCreate | Mapping[str, Any]) -> V2Session:
         """``POST .../sessions`` (201): create a session."""
-        session = self._call(
-            "POST", self.base_path, v2_body(body, SessionCreate), retry_safe=False, required=True
-        )
-        assert session is not None
-        return session
+        url, response = self._send("POST", self.base_path, v2_body(body, SessionCreate), False)
+        return self.parse_session("POST", url, response)
 
     def get(self, session_id: str) -> V2Session:
         """``GET .../sessions/{id}``."""
-        session = self._call("GET", self.session(session_id), None, retry_safe=True, required=True)
-        assert session is not None
-        return session
+        url, response = self._send("GET", self.session(session_id), None, True)
+        return self.parse_session("GET", url, response)
 
     def update(self, session_id: str, body: SessionUpdate | Mapping[str, Any]) -> V2Session | None:
         """``PUT .../sessions/{id}``: replace customer, items and prices."""
-        return self._call(
-            "PUT",
-            self.session(session_id),
-            v2_body(body, SessionUpdate),
-            retry_safe=True,
-            required=False,
+        url, response = self._send(
+            "PUT", self.session(session_id), v2_body(body, SessionUpdate), True
         )
+        return self.parse("PUT", url, response)
 
     def add_item(self, session_id: str, item: LineItem | Mapping[str, Any]) -> V2Session | None:
         """``POST .../cart/items``: add one line item."""
-        return self._call(
-            "POST",
-            self.items(session_id),
-            v2_body(item, LineItem),
-            retry_safe=False,
-            required=False,
-        )
+        url, response = self._send("POST", self.items(session_id), v2_body(item, LineItem), False)
+        return self.parse("POST", url, response)
 
     def update_items(
         self,
@@ -494,29 +487,26 @@ class CheckoutSessions(_V2Paths):
         item: LineItem | Mapping[str, Any],
     ) -> V2Session | None:
         """``PUT .../cart/items/{paths}``: change quantity or price of one or more items."""
-        return self._call(
-            "PUT",
-            self.items(session_id, product_paths),
-            v2_body(item, LineItem),
-            retry_safe=True,
-            required=False,
+        url, response = self._send(
+            "PUT", self.items(session_id, product_paths), v2_body(item, LineItem), True
         )
+        return self.parse("PUT", url, response)
 
     def remove_item(self, session_id: str, product_path: str) -> None:
         """``DELETE .../cart/items/{path}`` (204)."""
-        self._client.request("DELETE", self.items(session_id, product_path))
+        self._send("DELETE", self.items(session_id, product_path), None, False)
 
     def update_customer(
         self, session_id: str, customer: Customer | Mapping[str, Any]
     ) -> V2Session | None:
         """``PUT .../sessions/{id}/customer``."""
         path = f"{self.session(session_id)}/customer"
-        return self._call("PUT", path, v2_body(customer, Customer), retry_safe=True, required=False)
+        url, response = self._send("PUT", path, v2_body(customer, Customer), True)
+        return self.parse("PUT", url, response)
 
     def payment_methods(self, session_id: str) -> Any:
         """``GET .../payment-methods`` (path and shape unconfirmed: parsed JSON as is)."""
-        path = f"{self.session(session_id)}/payment-methods"
-        response = self._client.request("GET", path, retry_safe=True)
+        _, response = self._send("GET", f"{self.session(session_id)}/payment-methods", None, True)
         return response.json() if response.content.strip() else None
 
 
@@ -527,47 +517,37 @@ class AsyncCheckoutSessions(_V2Paths):
         super().__init__(path)
         self._client = client
 
-    async def _call(
-        self, method: str, path: str, body: bytes | None, *, retry_safe: bool, required: bool
-    ) -> V2Session | None:
+    async def _send(
+        self, method: str, path: str, body: bytes | None, retry_safe: bool
+    ) -> tuple[str, httpx.Response]:
         response = await self._client.request(method, path, content=body, retry_safe=retry_safe)
-        return self.parse(method, self._client._settings.url(path), response, required=required)
+        return self._client._settings.url(path), response
 
     async def create(self, body: SessionCreate | Mapping[str, Any]) -> V2Session:
-        session = await self._call(
-            "POST", self.base_path, v2_body(body, SessionCreate), retry_safe=False, required=True
+        url, response = await self._send(
+            "POST", self.base_path, v2_body(body, SessionCreate), False
         )
-        assert session is not None
-        return session
+        return self.parse_session("POST", url, response)
 
     async def get(self, session_id: str) -> V2Session:
-        session = await self._call(
-            "GET", self.session(session_id), None, retry_safe=True, required=True
-        )
-        assert session is not None
-        return session
+        url, response = await self._send("GET", self.session(session_id), None, True)
+        return self.parse_session("GET", url, response)
 
     async def update(
         self, session_id: str, body: SessionUpdate | Mapping[str, Any]
     ) -> V2Session | None:
-        return await self._call(
-            "PUT",
-            self.session(session_id),
-            v2_body(body, SessionUpdate),
-            retry_safe=True,
-            required=False,
+        url, response = await self._send(
+            "PUT", self.session(session_id), v2_body(body, SessionUpdate), True
         )
+        return self.parse("PUT", url, response)
 
     async def add_item(
         self, session_id: str, item: LineItem | Mapping[str, Any]
     ) -> V2Session | None:
-        return await self._call(
-            "POST",
-            self.items(session_id),
-            v2_body(item, LineItem),
-            retry_safe=False,
-            required=False,
+        url, response = await self._send(
+            "POST", self.items(session_id), v2_body(item, LineItem), False
         )
+        return self.parse("POST", url, response)
 
     async def update_items(
         self,
@@ -575,26 +555,23 @@ class AsyncCheckoutSessions(_V2Paths):
         product_paths: str | Sequence[str],
         item: LineItem | Mapping[str, Any],
     ) -> V2Session | None:
-        return await self._call(
-            "PUT",
-            self.items(session_id, product_paths),
-            v2_body(item, LineItem),
-            retry_safe=True,
-            required=False,
+        url, response = await self._send(
+            "PUT", self.items(session_id, product_paths), v2_body(item, LineItem), True
         )
+        return self.parse("PUT", url, response)
 
     async def remove_item(self, session_id: str, product_path: str) -> None:
-        await self._client.request("DELETE", self.items(session_id, product_path))
+        await self._send("DELETE", self.items(session_id, product_path), None, False)
 
     async def update_customer(
         self, session_id: str, customer: Customer | Mapping[str, Any]
     ) -> V2Session | None:
         path = f"{self.session(session_id)}/customer"
-        return await self._call(
-            "PUT", path, v2_body(customer, Customer), retry_safe=True, required=False
-        )
+        url, response = await self._send("PUT", path, v2_body(customer, Customer), True)
+        return self.parse("PUT", url, response)
 
     async def payment_methods(self, session_id: str) -> Any:
-        path = f"{self.session(session_id)}/payment-methods"
-        response = await self._client.request("GET", path, retry_safe=True)
+        _, response = await self._send(
+            "GET", f"{self.session(session_id)}/payment-methods", None, True
+        )
         return response.json() if response.content.strip() else None
