@@ -80,8 +80,10 @@ def figures() -> list[Figure]:
     ours = max(_rate(lambda: [key.encrypt(payload) for _ in range(n)], n) for _ in range(3))
     payloads = [_payload(i) for i in range(4000)]
     cores = os.cpu_count() or 1
-    single = _rate(lambda: encrypt_many(payloads, key, workers=1), len(payloads))
-    multi = _rate(lambda: encrypt_many(payloads, key, workers=cores), len(payloads))
+    single = multi = 0.0
+    for _ in range(3):  # alternate, keep each side's best: noise hits both alike
+        single = max(single, _rate(lambda: encrypt_many(payloads, key, workers=1), len(payloads)))
+        multi = max(multi, _rate(lambda: encrypt_many(payloads, key, workers=cores), len(payloads)))
     return [
         Figure(
             f"secure encrypt ({size} B payload) / openssl speed rsa2048 sign",
