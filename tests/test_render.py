@@ -13,10 +13,8 @@ from markupsafe import Markup
 
 from sblgen import (
     LOADER_PATH,
-    Address,
     PaymentContact,
     Product,
-    Recipient,
     RenderError,
     SblOptions,
     SecureRequest,
@@ -34,6 +32,7 @@ from sblgen import (
 )
 from sblgen import render as render_module
 from tests.conftest import Golden
+from tests.hostile import hostile_session
 
 TEST_SHOP = "acme.test.onfastspring.com/popup-acme"
 LIVE_SHOP = "acme.onfastspring.com/popup-acme"
@@ -250,32 +249,10 @@ _any_text = st.text(max_size=60)
 _SCRIPT_BODY = re.compile(r"<script[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 
 
-def _hostile_session(text: str, key: str) -> Session:
-    return Session(
-        payment_contact=PaymentContact(
-            first_name=text,
-            last_name=text,
-            company=text,
-            address_line1=text,
-            address_line2=text,
-            city=text,
-            region=text,
-            postal_code=text,
-            phone_number=text,
-        ),
-        recipient=Recipient(
-            first_name=text, last_name=text, memo=text, address=Address(city=text, region=text)
-        ),
-        postal_code=text,
-        tax_id=text,
-        tags={key: text},
-    )
-
-
 @settings(max_examples=150, deadline=None)
 @given(text=_any_text, key=_any_text.filter(lambda k: k not in ("", "__proto__")))
 def test_any_text_stays_data(text: str, key: str) -> None:
-    session = _hostile_session(text, key)
+    session = hostile_session(text, key)
     for snippet in (
         session_init(session),
         push(session, nonce="n"),

@@ -10,10 +10,8 @@ import pytest
 
 from sblgen import (
     LOADER_PATH,
-    Address,
     PaymentContact,
     Product,
-    Recipient,
     SblOptions,
     SecureRequest,
     Session,
@@ -26,6 +24,7 @@ from sblgen import (
     session_init,
 )
 from tests.browser.harness import PageServer, page_html, wait_for_sbl
+from tests.hostile import hostile_session
 
 pytestmark = pytest.mark.browser
 
@@ -149,23 +148,7 @@ def test_embed_buttons_reach_the_dom(page: Any, page_server: PageServer) -> None
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_strings_arrive_unchanged(page: Any, page_server: PageServer, text: str) -> None:
-    session = Session(
-        payment_contact=PaymentContact(
-            first_name=text,
-            last_name=text,
-            company=text,
-            address_line1=text,
-            address_line2=text,
-            city=text,
-            region=text,
-            postal_code=text,
-            phone_number=text,
-        ),
-        recipient=Recipient(first_name=text, memo=text, address=Address(city=text)),
-        postal_code=text,
-        tax_id=text,
-        tags={text: text, "k": text},
-    )
+    session = hostile_session(text, text)
     # HTML text cannot hold U+0000 (button() refuses it); everything else is shown as is.
     label = text.replace("\x00", "")
     html = page_html(
