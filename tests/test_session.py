@@ -194,7 +194,10 @@ _sessions = st.builds(
     ),
     coupon=st.none() | st.from_regex(r"[A-Z0-9]{0,12}", fullmatch=True),
     payment_contact=st.none() | _contacts,
-    tags=st.none() | st.dictionaries(st.text(min_size=1, max_size=10), _text, max_size=3),
+    tags=st.none()
+    | st.dictionaries(
+        st.text(min_size=1, max_size=10).filter(lambda k: k != "__proto__"), _text, max_size=3
+    ),
     postal_code=st.none() | _text,
     tax_id=st.none() | _text,
 )

@@ -161,3 +161,9 @@ def test_future_date_context_today() -> None:
     assert adapter.validate_python("2021-01-02", context={"today": date(2021, 1, 1)}) == date(
         2021, 1, 2
     )
+
+
+def test_proto_tag_name_refused() -> None:
+    """JavaScript object literals treat "__proto__" as the prototype: the tag would vanish."""
+    with pytest.raises(ValidationError, match="'__proto__' cannot be a tag name"):
+        TypeAdapter(t.TagMap).validate_python({"__proto__": "x"})
