@@ -90,3 +90,13 @@ def test_missing_settings() -> None:
 
     with override_settings(SBLGEN=None), pytest.raises(ImproperlyConfigured, match="STOREFRONT"):
         Template("{% load sblgen %}{% sbl_script %}").render(Context({}))
+
+
+def test_readme_snippet_renders() -> None:
+    from tests.test_readme import readme_blocks
+
+    (snippet,) = readme_blocks("django")
+    html = Template(snippet).render(Context({"session": SESSION}))
+    assert "var fscSession" in html and 'id="fsc-api"' in html
+    assert 'data-fsc-item-path-value="pro-plan"' in html
+    assert 'data-fsc-action="ViewCart"' in html
