@@ -111,8 +111,9 @@ def _expand(fields: tuple[tuple[str, Any], ...] | None) -> dict[str, Any] | None
     return None if fields is None else dict(fields)
 
 
-def _refuse_api_only(target: str, d: _Description) -> None:
-    for name, value in (("lookup", d.lookup_custom), ("expiration", d.expiration_days)):
+def _refuse_api_only(target: str, d: _Description, *, lookup: bool = True) -> None:
+    fields = {"lookup": d.lookup_custom if lookup else None, "expiration": d.expiration_days}
+    for name, value in fields.items():
         if value is not None:
             raise UnsupportedFieldError(
                 target, name, "it exists only in a Sessions API request (.api_request())"
@@ -386,7 +387,7 @@ class CheckoutBuilder:
                     f"{name} is a browser instruction: put it in the session object that "
                     "carries the secure request (.session() with secure=...)",
                 )
-        _refuse_api_only(target, d)
+        _refuse_api_only(target, d, lookup=False)
         if d.postal_code is not None:
             raise UnsupportedFieldError(
                 target,
@@ -418,6 +419,7 @@ class CheckoutBuilder:
         return SecurePayload.model_validate(
             {
                 "contact": _expand(d.contact),
+                "account_custom_key": d.lookup_custom,
                 "account": d.account,
                 "recipient": _expand(d.recipient),
                 "items": items or None,
@@ -433,7 +435,14 @@ class CheckoutBuilder:
         )
 
     def lookup(self, custom_key: str) -> Self:
-        """Sessions API only: your unique key for the account (``lookup.custom``)."""
+        """Your own id for the buyer's account, sent with a contact: ``lookup.custom`` in a
+        Sessions API v1 request, ``externalAccountId`` in v2, ``accountCustomKey`` in a secure
+        payload. Not part of a session object.
+
+        >>> (CheckoutBuilder().contact(email="a@example.com", first_name="A", last_name="B")
+        ...  .lookup("user-42").secure_payload().account_custom_key)
+        'user-42'
+        """
         return self._with(lookup_custom=custom_key)
 
     def expiration(self, days: int) -> Self:

@@ -112,6 +112,14 @@ def test_api_only_fields_refused_elsewhere() -> None:
         CheckoutBuilder().expiration(2).secure_payload()
 
 
+def test_lookup_is_the_secure_payloads_account_custom_key() -> None:
+    contact = {"email": "ann@example.com", "first_name": "Ann", "last_name": "Lee"}
+    body = CheckoutBuilder().contact(**contact).lookup("user-42").secure_payload()
+    assert body.to_dict()["accountCustomKey"] == "user-42"
+    with pytest.raises(ValidationError, match="accountCustomKey is used together with contact"):
+        CheckoutBuilder().lookup("user-42").secure_payload()
+
+
 ITEM = [{"product": "p"}]
 
 
