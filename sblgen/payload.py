@@ -17,9 +17,9 @@ Secure payloads use their own vocabulary: ``items[].product`` (not ``products[].
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, PlainSerializer, PlainValidator, model_validator
 
 from sblgen._model import WireModel
 from sblgen.session import PaymentContact, Recipient
@@ -46,12 +46,32 @@ __all__ = [
     "SecureContact",
     "SecureItem",
     "SecurePayload",
+    "UNTIL_CANCELLED",
 ]
 
 Interval = Literal["adhoc", "day", "week", "month", "year"]
 PositiveInt = Annotated[int, Field(ge=1, strict=True)]
 NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
 LangText = dict[str, str]
+
+UNTIL_CANCELLED: Final = "until-cancelled"
+"""``Pricing.interval_count`` value sent as ``null``: rebill until the buyer cancels."""
+
+
+def _interval_count(value: Any) -> int | str:
+    if value == UNTIL_CANCELLED or (type(value) is int and value >= 1):
+        return value  # type: ignore[no-any-return]
+    raise ValueError(
+        f"intervalCount must be a number of rebills (1 or more) or {UNTIL_CANCELLED!r} "
+        f"(sent as null), not {value!r}."
+    )
+
+
+IntervalCount = Annotated[
+    int | str,
+    PlainValidator(_interval_count),
+    PlainSerializer(lambda v: None if v == UNTIL_CANCELLED else v, return_type=int | None),
+]
 
 
 class SecureContact(PaymentContact):
@@ -94,9 +114,13 @@ class Pricing(WireModel):
     """Price and subscription terms for one item (all optional).
 
     ``intervalLength`` is required with an ``interval`` other than ``adhoc``.
+    ``interval_count`` is a number of rebills, or ``UNTIL_CANCELLED`` (an explicit ``None``
+    or JSON ``null`` means the same), which is sent as ``null``; leave it out to send nothing.
 
     >>> Pricing(price={"USD": 14.95}, interval="month", interval_length=1).to_json()
     '{"price":{"USD":14.95},"interval":"month","intervalLength":1}'
+    >>> Pricing(interval="month", interval_length=1, interval_count=UNTIL_CANCELLED).to_json()
+    '{"interval":"month","intervalLength":1,"intervalCount":null}'
     """
 
     price: PriceMap | None = None
@@ -105,7 +129,7 @@ class Pricing(WireModel):
     trial: NonNegativeInt | None = None
     interval: Interval | None = None
     interval_length: PositiveInt | None = None
-    interval_count: PositiveInt | None = None
+    interval_count: IntervalCount | None = None
     renew: Literal["auto", "manual"] | None = None
     discount_type: Literal["percent", "amount"] | None = None
     quantity_discounts: dict[str, Money] | None = None
@@ -116,6 +140,17 @@ class Pricing(WireModel):
     reminder_notification: Notification | None = None
     overdue_notification: Notification | None = None
     cancellation: Cancellation | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_interval_count(cls, data: Any) -> Any:
+        # On the wire `"intervalCount": null` means "until cancelled"; an explicit null must
+        # not vanish like an unset field does.
+        if isinstance(data, dict):
+            for key in ("intervalCount", "interval_count"):
+                if key in data and data[key] is None:
+                    data = {**data, key: UNTIL_CANCELLED}
+        return data
 
     @model_validator(mode="after")
     def _check_interval(self) -> Pricing:

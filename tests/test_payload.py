@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from sblgen import CheckoutBuilder, SecurePayload, UnsupportedFieldError
+from sblgen.payload import UNTIL_CANCELLED, Pricing, SecureItem
 
 DOC_EXAMPLE = (
     '{"contact":{"email":"ann@example.com","firstName":"Ann","lastName":"Lee"},'
@@ -127,6 +129,27 @@ def test_every_field() -> None:
 def test_rules(data: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         SecurePayload.model_validate(data)
+
+
+@pytest.mark.parametrize("count", [None, UNTIL_CANCELLED])
+def test_interval_count_null_means_until_cancelled(count: Any) -> None:
+    pricing = '{"interval":"month","intervalLength":1,"intervalCount":null}'
+    body = f'{{"items":[{{"product":"p","pricing":{pricing}}}]}}'
+    parsed = SecurePayload.from_json(body)
+    assert parsed.to_json() == body
+    built = SecurePayload(
+        items=[
+            SecureItem(
+                product="p",
+                pricing=Pricing(interval="month", interval_length=1, interval_count=count),
+            )
+        ]
+    )
+    assert built == parsed and built.to_dict() == json.loads(body)
+    assert '"intervalCount"' not in Pricing(interval="adhoc").to_json()  # unset: not sent
+    for wrong in (0, True, "forever", 1.5):
+        with pytest.raises(ValidationError, match="number of rebills"):
+            Pricing(interval_count=wrong)
 
 
 def test_adhoc_interval_needs_no_length() -> None:
