@@ -50,6 +50,8 @@ class LineItem:
     trial: int | None = None
     interval: str | None = None
     interval_length: int | None = None
+    #: Number of rebills, or ``"until-cancelled"`` (secure payload only).
+    interval_count: int | str | None = None
     renew: str | None = None
     quantity_behavior: str | None = None
     quantity_default: int | None = None
@@ -70,6 +72,7 @@ _OVERRIDE_FIELDS = (
     "trial",
     "interval",
     "interval_length",
+    "interval_count",
     "renew",
     "quantity_behavior",
     "quantity_default",
@@ -170,6 +173,7 @@ class CheckoutBuilder:
         trial: int | None = None,
         interval: str | None = None,
         interval_length: int | None = None,
+        interval_count: int | str | None = None,
         renew: str | None = None,
         quantity_behavior: str | None = None,
         quantity_default: int | None = None,
@@ -181,7 +185,8 @@ class CheckoutBuilder:
         Everything after ``quantity`` (price override per currency, attributes, trial days,
         ``interval``/``interval_length``, ``renew``, quantity behaviour, display names, SKU)
         needs a target that can carry it: a secure payload or a Sessions API request, not a
-        plain session object.
+        plain session object. ``interval_count`` (rebills, or ``"until-cancelled"``, sent as
+        ``null``), display names and SKU exist only in a secure payload.
         """
         item = LineItem(
             path=path,
@@ -191,6 +196,7 @@ class CheckoutBuilder:
             trial=trial,
             interval=interval,
             interval_length=interval_length,
+            interval_count=interval_count,
             renew=renew,
             quantity_behavior=quantity_behavior,
             quantity_default=quantity_default,
@@ -403,6 +409,7 @@ class CheckoutBuilder:
                 "trial": item.trial,
                 "interval": item.interval,
                 "interval_length": item.interval_length,
+                "interval_count": item.interval_count,
                 "renew": item.renew,
             }
             pricing = {k: v for k, v in pricing.items() if v is not None}
@@ -500,7 +507,7 @@ class CheckoutBuilder:
                     "payload for it",
                 )
         for item in d.items:
-            for name in ("display", "sku"):
+            for name in ("display", "sku", "interval_count"):
                 if getattr(item, name) is not None:
                     raise UnsupportedFieldError(
                         target,
@@ -592,7 +599,8 @@ class CheckoutBuilder:
                 )
         line_items = []
         for item in d.items:
-            for name in ("display", "sku", "trial", "interval", "interval_length", "renew"):
+            unpublished = ("trial", "interval", "interval_length", "interval_count", "renew")
+            for name in ("display", "sku", *unpublished):
                 if getattr(item, name) is not None:
                     raise UnsupportedFieldError(
                         target,

@@ -229,3 +229,16 @@ def test_builder_validation_locations() -> None:
     with pytest.raises(ValidationError) as exc:
         CheckoutBuilder().product("p", renew="opt-auto").secure_payload()
     assert [e["loc"][:4] for e in exc.value.errors()] == [("items", 0, "pricing", "renew")]
+
+
+def test_builder_interval_count_only_in_a_secure_payload() -> None:
+    builder = CheckoutBuilder().product(
+        "pro-plan", interval="month", interval_length=1, interval_count=UNTIL_CANCELLED
+    )
+    pricing = builder.secure_payload().to_dict()["items"][0]["pricing"]
+    assert pricing == {"interval": "month", "intervalLength": 1, "intervalCount": None}
+    assert 'intervalCount":12' in builder.product("b", interval_count=12).secure_payload().to_json()
+    only = CheckoutBuilder().product("pro-plan", interval_count=3)
+    for emit in (only.session, only.api_request, lambda: only.api_request(version=2)):
+        with pytest.raises(UnsupportedFieldError, match="interval_count"):
+            emit()
