@@ -35,7 +35,6 @@ import datetime as _dt
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -47,6 +46,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa, utils
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.x509.oid import NameOID
 
+from sblgen._parallel import process_pool
 from sblgen.errors import DecryptError, SecureKeyError
 from sblgen.payload import SecurePayload
 from sblgen.secure_request import SecureRequest
@@ -376,9 +376,7 @@ def encrypt_many(
     plains = [_payload_bytes(p) for p in items]
     size = max(16, len(plains) // (count * 4))
     chunks = [plains[i : i + size] for i in range(0, len(plains), size)]
-    with ProcessPoolExecutor(
-        max_workers=count, initializer=_init_worker, initargs=(private_key._pkcs8(),)
-    ) as pool:
+    with process_pool(count, _init_worker, (private_key._pkcs8(),)) as pool:
         results = [pair for chunk in pool.map(_encrypt_chunk, chunks) for pair in chunk]
     return [SecureRequest.model_construct(payload=body, key=key) for body, key in results]
 

@@ -51,7 +51,6 @@ import sys
 import tempfile
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
@@ -59,6 +58,7 @@ from typing import Annotated, Any
 import jinja2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from sblgen._parallel import process_pool
 from sblgen.errors import RenderError, SblgenError, SiteError
 from sblgen.integrations.jinja import SblHelpers
 from sblgen.render import SblOptions, loader_js
@@ -419,11 +419,7 @@ def _build_parallel(
     size = max(50, len(jobs) // (count * 8))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     done = 0
-    with ProcessPoolExecutor(
-        max_workers=count,
-        initializer=_init_worker,
-        initargs=(str(site.root), str(tmp), today()),
-    ) as pool:
+    with process_pool(count, _init_worker, (str(site.root), str(tmp), today())) as pool:
         try:
             for finished in pool.map(_build_chunk, chunks):
                 done += finished

@@ -8,6 +8,7 @@ import logging
 import pickle
 import stat
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,22 @@ def test_encrypt_many_keeps_order_and_uses_fresh_keys(
     assert encrypt_many(payloads[:3], key) and cert.decrypt(encrypt_many(payloads[:3], key)[2]) == {
         "tags": {"n": "2"}
     }
+
+
+def test_encrypt_many_from_a_threaded_program(key: PrivateKey, cert: PublicCertificate) -> None:
+    """A web server calling encrypt_many has other threads: workers are not forked then."""
+    from sblgen._parallel import start_context
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert start_context().get_start_method() != "fork"
+        payloads = [{"tags": {"n": str(i)}} for i in range(64)]
+        assert [cert.decrypt(r) for r in encrypt_many(payloads, key, workers=2)] == payloads
+    finally:
+        release.set()
+        other.join()
 
 
 def test_encrypt_validates_payload(key: PrivateKey) -> None:
