@@ -53,6 +53,7 @@ _LAZY: dict[str, str] = {
     "SiteError": "sblgen.errors",
     "Storefront": "sblgen.storefront",
     "StorefrontError": "sblgen.errors",
+    "UNTIL_CANCELLED": "sblgen.payload",
     "UnexpectedResponseError": "sblgen.errors",
     "UnsupportedFieldError": "sblgen.errors",
     "WebhookError": "sblgen.errors",
@@ -116,7 +117,13 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
         WebhookPayloadError,
         WebhookSignatureError,
     )
-    from sblgen.payload import Pricing, SecureContact, SecureItem, SecurePayload
+    from sblgen.payload import (
+        UNTIL_CANCELLED,
+        Pricing,
+        SecureContact,
+        SecureItem,
+        SecurePayload,
+    )
     from sblgen.render import (
         LOADER_PATH,
         SblOptions,
@@ -175,6 +182,7 @@ __all__ = [
     "SiteError",
     "Storefront",
     "StorefrontError",
+    "UNTIL_CANCELLED",
     "UnexpectedResponseError",
     "UnsupportedFieldError",
     "WebhookError",
