@@ -67,7 +67,11 @@ from sblgen.session import Session
 from sblgen.storefront import Storefront
 from sblgen.types import today
 
-__all__ = ["BuildResult", "PageSpec", "SiteConfig", "build_site", "load_site"]
+__all__ = ["BUILD_MARKER", "BuildResult", "PageSpec", "SiteConfig", "build_site", "load_site"]
+
+#: Written into every build; only a folder holding it (or an empty one) is replaced.
+BUILD_MARKER = ".sblgen-build"
+_MARKER_TEXT = "Built by sblgen: `sblgen site build` replaces this whole folder.\n"
 
 SITE_FILE = "site.toml"
 THEME = "sblgen:site"
@@ -374,10 +378,15 @@ def build_site(
     *,
     workers: int | None = None,
     progress: bool | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Build the site into ``out_dir``, atomically: on any error the previous output is
     left untouched and no temporary files remain. ``workers`` defaults to every core for
-    large sites; ``progress`` (default: when stderr is a terminal) prints a counter."""
+    large sites; ``progress`` (default: when stderr is a terminal) prints a counter.
+
+    Each build replaces ``out_dir`` whole, so an existing folder is replaced only when it
+    is empty or an earlier build made it (it holds a ``.sblgen-build`` marker file), unless
+    ``force=True``: pointing ``--out`` at a folder of your own never deletes it."""
     site = load_site(site_dir)
     out = Path(out_dir).resolve()
     root = site.root.resolve()
@@ -386,6 +395,7 @@ def build_site(
             f"{out}: the output folder must not be the site folder itself or contain it (it "
             "is replaced by each build); use a new folder such as SITE_DIR/_build."
         )
+    _check_replaceable(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
     jobs = [(index, language, country) for index, _page, language, country in site.expand()]
     show = sys.stderr.isatty() if progress is None else progress
@@ -403,6 +413,7 @@ def build_site(
                 if show and (done % 100 == 0 or done == len(jobs)):
                     print(f"\rsblgen: built {done}/{len(jobs)} pages", end="", file=sys.stderr)
         _copy_static(site, tmp)
+        (tmp / BUILD_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -443,12 +454,25 @@ def _copy_static(site: Site, tmp: Path) -> None:
         loader.write_text(loader_js(), encoding="utf-8")
 
 
+def _check_replaceable(out: Path, force: bool) -> None:
+    """Refuse to replace a folder that an earlier build did not make (before any work)."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise SiteError(f"{out}: exists and is not a folder; choose another --out.")
+    if force or (out / BUILD_MARKER).is_file() or not any(out.iterdir()):
+        return
+    raise SiteError(
+        f"{out}: exists, is not empty and was not built by sblgen (no {BUILD_MARKER} file); "
+        "each build replaces the whole folder, so choose a new or empty folder, or pass "
+        "--force (force=True) to replace it."
+    )
+
+
 def _swap(tmp: Path, out: Path) -> None:
     """Replace ``out`` with ``tmp`` (two renames; the old output is removed last)."""
     old: Path | None = None
-    if out.exists():
-        if not out.is_dir():
-            raise SiteError(f"{out}: exists and is not a folder; choose another --out.")
+    if out.exists():  # a folder: _check_replaceable ran before the build
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         old.rmdir()
         out.rename(old)

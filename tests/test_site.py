@@ -10,7 +10,7 @@ import pytest
 
 from sblgen import SiteError
 from sblgen.cli import main
-from sblgen.site import build_site, load_site, page_sessions
+from sblgen.site import BUILD_MARKER, build_site, load_site, page_sessions
 from tests.conftest import Golden
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +21,7 @@ def _files(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != BUILD_MARKER
     }
 
 
@@ -180,6 +180,30 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
         build_site(site, out)
     assert _files(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
+def test_never_replaces_a_folder_it_did_not_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = _site(tmp_path, '[[pages]]\npath = "a.html"\ntitle = "A"\n')
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    with pytest.raises(SiteError, match=r"not built by sblgen .*--force"):
+        build_site(site, mine)
+    assert main(["site", "build", str(site), "--out", str(mine)]) == 2
+    assert "not built by sblgen" in capsys.readouterr().err
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "site"]  # no temp left
+    (tmp_path / "empty").mkdir()
+    build_site(site, tmp_path / "empty")  # an empty folder is fine
+    build_site(site, tmp_path / "empty")  # and so is an earlier build (it has the marker)
+    assert (tmp_path / "empty" / BUILD_MARKER).is_file()
+    assert main(["site", "build", str(site), "--out", str(mine), "--force"]) == 0
+    assert not (mine / "notes.txt").exists()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SiteError, match="not a folder"):
+        build_site(site, tmp_path / "file")
 
 
 def test_site_static_and_external_loader(tmp_path: Path) -> None:

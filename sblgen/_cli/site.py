@@ -16,6 +16,11 @@ def register(commands: Any) -> None:
     build.add_argument("--out", required=True, metavar="OUT_DIR")
     build.add_argument("--workers", type=int, help="processes to use (default: every core)")
     build.add_argument("--progress", action="store_true", default=None, help="show a counter")
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="replace OUT_DIR even if an earlier sblgen build did not make it",
+    )
     build.set_defaults(handler=_build)
     serve = sub.add_parser("serve", help="preview a built site on 127.0.0.1")
     serve.add_argument("out_dir", metavar="OUT_DIR")
@@ -31,7 +36,9 @@ def register(commands: Any) -> None:
 def _build(args: argparse.Namespace) -> int:
     from sblgen.site import build_site
 
-    result = build_site(args.site_dir, args.out, workers=args.workers, progress=args.progress)
+    result = build_site(
+        args.site_dir, args.out, workers=args.workers, progress=args.progress, force=args.force
+    )
     print(f"built {result.pages} pages into {result.out_dir}")
     return EXIT_OK
 
