@@ -92,6 +92,7 @@ ACTIONS: tuple[Action, ...] = get_args(Action)
 
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
 _NONCE = re.compile(r"[A-Za-z0-9+/=_-]{1,256}")
+_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 # ------------------------------------------------------------------------- escaping
 
@@ -145,6 +146,22 @@ def _version(value: str) -> str:
     return value
 
 
+def _script_url(value: str) -> str:
+    """An ``https:``/``http:`` URL, a ``//host/...`` URL, or a path on the seller's site."""
+    scheme = _URL_SCHEME.match(value)
+    if any(char.isspace() or not char.isprintable() for char in value) or (
+        scheme is not None and scheme.group(0).lower() not in ("https:", "http:")
+    ):
+        raise ValueError(
+            f"{value!r} is not a script URL; use https://..., //host/... or a path on your "
+            "site such as /static/sblgen/sbl-loader.js."
+        )
+    return value
+
+
+ScriptUrl = Annotated[str, Field(min_length=1), AfterValidator(_script_url)]
+
+
 class SblOptions(BaseModel):
     """Everything the ``<script id="fsc-api">`` tag says (FASTSPRING.md section 1).
 
@@ -175,11 +192,11 @@ class SblOptions(BaseModel):
     popup_webhook_received: JsIdentifier | None = None
     version: Annotated[str, AfterValidator(_version)] = DEFAULT_SBL_VERSION
     #: A full script URL instead of FastSpring's (a mirror, a pinned copy).
-    src: Annotated[str, Field(min_length=1)] | None = None
+    src: ScriptUrl | None = None
     loading: Literal["async", "defer"] | None = None
     mode: Mode = "inline"
     #: Where the page serves :data:`LOADER_PATH` (external mode).
-    loader_src: Annotated[str, Field(min_length=1)] = "/static/sblgen/sbl-loader.js"
+    loader_src: ScriptUrl = "/static/sblgen/sbl-loader.js"
 
     @property
     def script_src(self) -> str:

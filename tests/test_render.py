@@ -201,6 +201,24 @@ def test_bad_nonce(nonce: str) -> None:
         script_tag(TEST_SHOP, nonce=nonce)
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", " javascript:x", "JAVASCRIPT:x", "data:text/js,x", "a b", "\x00x"],
+)
+def test_script_urls_are_urls(url: str) -> None:
+    for field in ("src", "loader_src"):
+        with pytest.raises(ValueError, match="is not a script URL"):
+            SblOptions(storefront=TEST_SHOP, **{field: url})
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://cdn.example.com/sbl.js", "HTTP://x/y.js", "//cdn.example/x.js", "/s/l.js", "l.js"],
+)
+def test_script_urls_accepted(url: str) -> None:
+    assert SblOptions(storefront=TEST_SHOP, src=url, loader_src=url).script_src == url
+
+
 def test_button_errors() -> None:
     with pytest.raises(RenderError, match="Unknown markup action"):
         button("x", product="p", actions=["Buy"])  # type: ignore[list-item]
