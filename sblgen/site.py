@@ -385,8 +385,9 @@ def build_site(
     large sites; ``progress`` (default: when stderr is a terminal) prints a counter.
 
     Each build replaces ``out_dir`` whole, so an existing folder is replaced only when it
-    is empty or an earlier build made it (it holds a ``.sblgen-build`` marker file), unless
-    ``force=True``: pointing ``--out`` at a folder of your own never deletes it."""
+    is empty, an earlier build made it (it holds a ``.sblgen-build`` marker file) or every
+    file in it is one this build writes again, unless ``force=True``: pointing ``--out`` at
+    a folder of your own never deletes it."""
     site = load_site(site_dir)
     out = Path(out_dir).resolve()
     root = site.root.resolve()
@@ -395,7 +396,7 @@ def build_site(
             f"{out}: the output folder must not be the site folder itself or contain it (it "
             "is replaced by each build); use a new folder such as SITE_DIR/_build."
         )
-    _check_replaceable(out, force)
+    _check_replaceable(out, site, force)
     out.parent.mkdir(parents=True, exist_ok=True)
     jobs = [(index, language, country) for index, _page, language, country in site.expand()]
     show = sys.stderr.isatty() if progress is None else progress
@@ -454,18 +455,48 @@ def _copy_static(site: Site, tmp: Path) -> None:
         loader.write_text(loader_js(), encoding="utf-8")
 
 
-def _check_replaceable(out: Path, force: bool) -> None:
-    """Refuse to replace a folder that an earlier build did not make (before any work)."""
+def _planned_files(site: Site) -> set[str]:
+    """The relative paths a build of ``site`` writes (pages, static files, the loader)."""
+    planned = {_output_path(page, lang, country) for _i, page, lang, country in site.expand()}
+    static = site.root / "static"
+    if static.is_dir():
+        planned.update(f"static/{p.relative_to(static).as_posix()}" for p in static.rglob("*"))
+    planned.add(site.options.loader_src.lstrip("/"))
+    return planned
+
+
+def _foreign_files(out: Path, planned: set[str]) -> list[str]:
+    """Entries under ``out`` that a build would not write again (symlinks not followed)."""
+    foreign: list[str] = []
+    for folder, dirs, files in os.walk(out):
+        base = Path(folder).relative_to(out)
+        links = [d for d in dirs if (Path(folder) / d).is_symlink()]
+        dirs[:] = [d for d in dirs if d not in links]
+        names = [(base / name).as_posix() for name in [*links, *files]]
+        foreign.extend(name for name in names if name not in planned)
+    return sorted(foreign)
+
+
+def _check_replaceable(out: Path, site: Site, force: bool) -> None:
+    """Refuse, before any work, to replace a folder holding files this build would lose.
+
+    A folder is replaceable when it is empty, when an earlier build made it (its
+    ``.sblgen-build`` marker), or when every file in it is one this build writes again
+    (an output made before the marker existed)."""
     if not out.exists():
         return
     if not out.is_dir():
         raise SiteError(f"{out}: exists and is not a folder; choose another --out.")
-    if force or (out / BUILD_MARKER).is_file() or not any(out.iterdir()):
+    if force or (out / BUILD_MARKER).is_file():
         return
+    foreign = _foreign_files(out, _planned_files(site))
+    if not foreign:
+        return
+    shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
     raise SiteError(
-        f"{out}: exists, is not empty and was not built by sblgen (no {BUILD_MARKER} file); "
-        "each build replaces the whole folder, so choose a new or empty folder, or pass "
-        "--force (force=True) to replace it."
+        f"{out}: exists and was not built by sblgen (no {BUILD_MARKER} file); it holds files "
+        f"this build would not write ({shown}) and each build replaces the whole folder, so "
+        "choose a new or empty folder, or pass --force (force=True) to replace it."
     )
 
 

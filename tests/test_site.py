@@ -189,7 +189,7 @@ def test_never_replaces_a_folder_it_did_not_build(
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me")
-    with pytest.raises(SiteError, match=r"not built by sblgen .*--force"):
+    with pytest.raises(SiteError, match=r"not built by sblgen .*\(notes\.txt\).*--force"):
         build_site(site, mine)
     assert main(["site", "build", str(site), "--out", str(mine)]) == 2
     assert "not built by sblgen" in capsys.readouterr().err
@@ -199,6 +199,19 @@ def test_never_replaces_a_folder_it_did_not_build(
     build_site(site, tmp_path / "empty")  # an empty folder is fine
     build_site(site, tmp_path / "empty")  # and so is an earlier build (it has the marker)
     assert (tmp_path / "empty" / BUILD_MARKER).is_file()
+    (tmp_path / "empty" / BUILD_MARKER).unlink()  # an output made before the marker existed:
+    build_site(site, tmp_path / "empty")  # every file in it is rebuilt, so nothing is lost
+    (tmp_path / "empty" / BUILD_MARKER).unlink()
+    (tmp_path / "empty" / "sub").mkdir()
+    (tmp_path / "empty" / "sub" / "x.html").write_text("mine")
+    with pytest.raises(SiteError, match=r"\(sub/x\.html\)"):
+        build_site(site, tmp_path / "empty")
+    (tmp_path / "empty" / "sub" / "x.html").unlink()
+    (tmp_path / "empty" / "sub").rmdir()
+    (tmp_path / "empty" / "link").symlink_to(mine, target_is_directory=True)
+    with pytest.raises(SiteError, match=r"\(link\)"):  # a symlink is never followed
+        build_site(site, tmp_path / "empty")
+    assert (mine / "notes.txt").exists()
     assert main(["site", "build", str(site), "--out", str(mine), "--force"]) == 0
     assert not (mine / "notes.txt").exists()
     (tmp_path / "file").write_text("x")

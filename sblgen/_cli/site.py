@@ -19,7 +19,7 @@ def register(commands: Any) -> None:
     build.add_argument(
         "--force",
         action="store_true",
-        help="replace OUT_DIR even if an earlier sblgen build did not make it",
+        help="replace OUT_DIR even if it holds files this build would not write",
     )
     build.set_defaults(handler=_build)
     serve = sub.add_parser("serve", help="preview a built site on 127.0.0.1")
