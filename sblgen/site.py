@@ -447,12 +447,18 @@ def _copy_static(site: Site, tmp: Path) -> None:
     static = site.root / "static"
     if static.is_dir():
         shutil.copytree(static, tmp / "static", dirs_exist_ok=True)
-    loader = tmp / site.options.loader_src.lstrip("/")
-    if site.options.mode == "external" and not site.options.loader_src.startswith(
-        ("http:", "https:", "//")
-    ):
-        loader.parent.mkdir(parents=True, exist_ok=True)
-        loader.write_text(loader_js(), encoding="utf-8")
+    loader = _local_loader(site)
+    if loader is not None:
+        (tmp / loader).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / loader).write_text(loader_js(), encoding="utf-8")
+
+
+def _local_loader(site: Site) -> str | None:
+    """Where the build writes the no-inline loader script, when the site serves it itself."""
+    src = site.options.loader_src
+    if site.options.mode != "external" or src.startswith(("http:", "https:", "//")):
+        return None
+    return src.lstrip("/")
 
 
 def _planned_files(site: Site) -> set[str]:
@@ -461,7 +467,9 @@ def _planned_files(site: Site) -> set[str]:
     static = site.root / "static"
     if static.is_dir():
         planned.update(f"static/{p.relative_to(static).as_posix()}" for p in static.rglob("*"))
-    planned.add(site.options.loader_src.lstrip("/"))
+    loader = _local_loader(site)
+    if loader is not None:
+        planned.add(loader)
     return planned
 
 
