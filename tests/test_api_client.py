@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from sblgen import (
@@ -24,6 +25,7 @@ from sblgen import (
 )
 from sblgen._version import __version__
 from sblgen.api import AsyncClient, Client, SessionRequest
+from sblgen.api.client import _retry_after
 from tests.fake_fastspring import EXPIRES_MS, PASSWORD, USERNAME, FakeFastSpring
 
 BODY = SessionRequest.model_validate(
@@ -165,6 +167,36 @@ def test_retry_after_http_date_and_exhaustion(fake: FakeFastSpring) -> None:
         client.create_session(BODY)
     assert slept == [0.0, 0.0]  # a date in the past: retry at once
     assert len(fake.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("3", 3.0),
+        (" 3 ", 3.0),
+        ("-3", 0.0),  # never a negative sleep
+        ("1e400", 5.0),  # capped
+        ("inf", 5.0),
+        ("Wed, 21 Oct 2099 07:28:00 GMT", 5.0),
+        ("soon", 1.0),  # unreadable: back-off for attempt 1 (0.5 s * 2)
+        ("Wed, 99 Oct 2099 07:28:00 GMT", 1.0),
+        ("nan", 1.0),
+        (None, 1.0),
+    ],
+)
+def test_retry_after_values(header: str | None, expected: float) -> None:
+    headers = {} if header is None else {"Retry-After": header}
+    assert _retry_after(httpx.Response(429, headers=headers), 5.0, 1) == expected
+
+
+def test_unreadable_retry_after_still_retries(fake: FakeFastSpring) -> None:
+    fake.fail_next("503", count=1, retry_after="when pigs fly")
+    client = _client(fake)
+    slept: list[float] = []
+    client._sleep = slept.append
+    with client:
+        assert client.create_session(BODY).id
+    assert slept == [0.5]
 
 
 def test_slow_response_times_out_and_is_not_repeated(fake: FakeFastSpring) -> None:

@@ -120,16 +120,18 @@ def error_for_response(method: str, url: str, response: httpx.Response) -> ApiEr
 
 
 def _retry_after(response: httpx.Response, cap: float, attempt: int) -> float:
-    header = response.headers.get("Retry-After")
+    """Seconds to wait before retry ``attempt``: ``Retry-After`` (seconds or an HTTP date)
+    capped at ``cap``, or exponential back-off when the header is missing or unreadable."""
+    header = response.headers.get("Retry-After", "").strip()
     delay: float | None = None
-    if header:
+    try:
+        delay = float(header)
+    except ValueError:
         try:
-            delay = float(header)
-        except ValueError:
-            when = email.utils.parsedate_to_datetime(header) if header else None
-            if when is not None:
-                delay = when.timestamp() - time.time()
-    if delay is None:
+            delay = email.utils.parsedate_to_datetime(header).timestamp() - time.time()
+        except (ValueError, TypeError, OverflowError):
+            delay = None
+    if delay is None or delay != delay:  # missing, unreadable or NaN
         delay = 0.5 * 2**attempt
     return max(0.0, min(delay, cap))
 
