@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +32,17 @@ _SBL_SRC = re.compile(
     rb'src="(?:https:)?//(?:sbl\.onfastspring\.com|d1f8f9xcsvx3ha\.cloudfront\.net)/sbl/'
     rb'[0-9.]+/fastspring-builder(?:\.min)?\.js"'
 )
+
+
+class LoopbackHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server whose request threads never block exit, and which stays
+    quiet when a browser or client hangs up early (a closed tab, a client timeout)."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def inspector_js() -> bytes:
@@ -77,14 +89,13 @@ class PreviewServer:
             raise SblgenError(f"{folder}: not a folder; build the site first (sblgen site build).")
         handler = type("Handler", (_Handler,), {"offline": offline})
         try:
-            self._httpd = ThreadingHTTPServer(
+            self._httpd = LoopbackHTTPServer(
                 ("127.0.0.1", port), partial(handler, directory=str(folder))
             )
         except OSError as err:
             raise SblgenError(
                 f"Cannot listen on 127.0.0.1:{port} ({err.strerror}); try --port."
             ) from None
-        self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
     @property

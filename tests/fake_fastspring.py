@@ -17,13 +17,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from pydantic import ValidationError
 
 from sblgen.api.models import SessionRequest
 from sblgen.api.v2 import Customer, LineItem, SessionCreate, SessionUpdate
+from sblgen.preview import LoopbackHTTPServer
 
 USERNAME = "api-user"
 PASSWORD = "api-secret-Pa55"
@@ -108,8 +109,7 @@ class FakeFastSpring:
                 return
 
         self._handler_class = RequestHandler
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
-        self._httpd.daemon_threads = True
+        self._httpd = LoopbackHTTPServer(("127.0.0.1", 0), RequestHandler)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
