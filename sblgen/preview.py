@@ -16,11 +16,13 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Callable
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from socketserver import BaseRequestHandler
+from typing import Any, Self
 
 from sblgen.errors import SblgenError
 
@@ -35,10 +37,42 @@ _SBL_SRC = re.compile(
 
 
 class LoopbackHTTPServer(ThreadingHTTPServer):
-    """A threading HTTP server whose request threads never block exit, and which stays
-    quiet when a browser or client hangs up early (a closed tab, a client timeout)."""
+    """A threading HTTP server on 127.0.0.1 only (``port=0`` picks a free port). Its
+    request threads never block exit, and it stays quiet when a browser or client hangs up
+    early (a closed tab, a client timeout).
+
+    >>> from http.server import BaseHTTPRequestHandler
+    >>> server = LoopbackHTTPServer(BaseHTTPRequestHandler).start()
+    >>> server.url.startswith("http://127.0.0.1:")
+    True
+    >>> server.close()
+    """
 
     daemon_threads = True
+
+    def __init__(self, handler: Callable[..., BaseRequestHandler], port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), handler)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT`` (no trailing slash)."""
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> Self:
+        """Serve in a background thread."""
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop serving (when started) and release the port."""
+        if self._thread is not None:
+            self.shutdown()
+        self.server_close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):
@@ -89,26 +123,19 @@ class PreviewServer:
             raise SblgenError(f"{folder}: not a folder; build the site first (sblgen site build).")
         handler = type("Handler", (_Handler,), {"offline": offline})
         try:
-            self._httpd = LoopbackHTTPServer(
-                ("127.0.0.1", port), partial(handler, directory=str(folder))
-            )
+            self._httpd = LoopbackHTTPServer(partial(handler, directory=str(folder)), port)
         except OSError as err:
             raise SblgenError(
                 f"Cannot listen on 127.0.0.1:{port} ({err.strerror}); try --port."
             ) from None
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/"
+        return self._httpd.url + "/"
 
     def start(self) -> PreviewServer:
         """Serve in a background thread."""
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._thread.start()
+        self._httpd.start()
         return self
 
     def serve_forever(self) -> None:
@@ -116,6 +143,4 @@ class PreviewServer:
         self._httpd.serve_forever()
 
     def close(self) -> None:
-        if self._thread is not None:
-            self._httpd.shutdown()
-        self._httpd.server_close()
+        self._httpd.close()

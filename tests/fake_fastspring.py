@@ -109,18 +109,13 @@ class FakeFastSpring:
                 return
 
         self._handler_class = RequestHandler
-        self._httpd = LoopbackHTTPServer(("127.0.0.1", 0), RequestHandler)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._httpd = LoopbackHTTPServer(RequestHandler).start()
 
     # ------------------------------------------------------------------ control
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._httpd.url
 
     def fail_next(self, kind: str, count: int = 1, **params: Any) -> None:
         """Queue ``count`` faults: ``slow`` (seconds=), ``400``, ``401``, ``403``, ``404``,
@@ -135,8 +130,7 @@ class FakeFastSpring:
             return f"{prefix}{self._counter:012d}AbCd"
 
     def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._httpd.close()
 
     # ------------------------------------------------------------------ internals
 

@@ -8,7 +8,6 @@ records what the page hands the library; nothing leaves the machine.
 from __future__ import annotations
 
 import shutil
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -76,16 +75,11 @@ class PageServer:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        self._httpd = LoopbackHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._httpd = LoopbackHTTPServer(Handler).start()
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._httpd.url
 
     def add(
         self,
@@ -100,8 +94,7 @@ class PageServer:
         return self.base_url + path
 
     def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._httpd.close()
 
 
 def require_chromium() -> str:
