@@ -59,7 +59,7 @@ import jinja2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sblgen._parallel import process_pool
-from sblgen.errors import RenderError, SblgenError, SiteError
+from sblgen.errors import SblgenError, SiteError
 from sblgen.integrations.jinja import SblHelpers
 from sblgen.render import SblOptions, loader_js
 from sblgen.secure_request import SecureRequest
@@ -314,7 +314,7 @@ def _render_page(
         "data": page.data,
     }
     try:
-        html = env.get_template(page.template).render(context)
+        template = env.get_template(page.template)
     except jinja2.TemplateNotFound as err:
         raise SiteError(
             f"{site.root / SITE_FILE}: pages[{index}].template: {err.name!r} is neither in "
@@ -322,21 +322,44 @@ def _render_page(
         ) from None
     except jinja2.TemplateSyntaxError as err:
         raise SiteError(f"{err.filename or err.name}:{err.lineno}: {err.message}") from None
-    except (jinja2.UndefinedError, RenderError) as err:
-        line = _template_line(err)
-        raise SiteError(f"{page.template}{line} (page {out!r}): {err}") from None
+    try:
+        html = template.render(context)
+    except jinja2.TemplateSyntaxError as err:  # in a template it extends or includes
+        raise SiteError(f"{err.filename or err.name}:{err.lineno}: {err.message}") from None
+    except jinja2.TemplateNotFound as err:
+        raise SiteError(
+            f"{_template_location(err, page.template)} (page {out!r}): {err.name!r} is "
+            f"neither in {site.root / 'templates'} nor in the starter theme; add it or fix "
+            "the name."
+        ) from None
+    except Exception as err:  # anything a template raised: name the template line
+        raise SiteError(
+            f"{_template_location(err, page.template)} (page {out!r}): {_describe(err)}"
+        ) from None
     return out, html
 
 
-def _template_line(err: BaseException) -> str:
+def _template_location(err: BaseException, fallback: str) -> str:
+    """``file:line`` of the innermost template frame in ``err``'s traceback (jinja2
+    rewrites tracebacks so that template frames carry the template's file and line)."""
     tb = err.__traceback__
-    found = ""
+    found = fallback
     while tb is not None:
-        name = tb.tb_frame.f_code.co_filename
-        if name.endswith(".html"):
-            found = f":{tb.tb_lineno}"
+        if "__jinja_exception__" in tb.tb_frame.f_globals:  # jinja2's template frames
+            found = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
         tb = tb.tb_next
     return found
+
+
+def _describe(err: Exception) -> str:
+    """One line for an error raised while rendering."""
+    if isinstance(err, ValidationError):
+        first = err.errors(include_url=False)[0]
+        message = first["msg"].removeprefix("Value error, ")
+        return f"invalid value: {_loc(first['loc'])}: {message}"
+    if isinstance(err, jinja2.UndefinedError | SblgenError):
+        return str(err)
+    return f"{type(err).__name__}: {err}"
 
 
 def _write(target: Path, out: str, html: str) -> None:

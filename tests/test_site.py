@@ -164,6 +164,22 @@ def test_template_errors_report_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(SiteError, match=r"mine\.html:2 \(page 'a\.html'\): 'nope' is undefined"):
         build_site(site, tmp_path / "out")
 
+    cases = {  # template text -> what the error says after "mine.html:2 (page 'a.html'): "
+        "{{ 1 / 0 }}": "ZeroDivisionError: division by zero",
+        '{% include "missing.html" %}': "'missing.html' is neither in ",
+        "{{ sbl_push(1) }}": r"invalid value: \(top level\): Input should be a valid dict",
+        '{{ sbl_button("Add") }}': "Action Add needs product=",
+    }
+    for text, message in cases.items():
+        (site / "templates" / "mine.html").write_text(f"ok\n{text}\n")
+        with pytest.raises(SiteError, match=rf"mine\.html:2 \(page 'a\.html'\): {message}"):
+            build_site(site, tmp_path / "out")
+    (site / "templates" / "mine.html").write_text('ok\n{% include "part.html" %}\n')
+    (site / "templates" / "part.html").write_text("{{ x( }}")
+    with pytest.raises(SiteError, match=r"part\.html:1: "):  # the included file's own line
+        build_site(site, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
 
 def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     site = _site(
