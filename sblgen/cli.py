@@ -57,4 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:  # pragma: no cover - `sblgen ... | head`
         return 0
+    except OSError as err:  # a file or folder the user named cannot be read or written
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"sblgen: {where}{err.strerror or err}", file=sys.stderr)
+        return EXIT_USAGE
     return status

@@ -31,6 +31,10 @@ def test_keygen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(["keygen", "--out-dir", str(tmp_path)], capsys)
     assert code == 2 and "already exist" in err and "--force" in err
     assert _run(["keygen", "--out-dir", str(tmp_path), "--force"], capsys)[0] == 0
+    (tmp_path / "file").write_text("not a folder")
+    code, out, err = _run(["keygen", "--out-dir", str(tmp_path / "file" / "keys")], capsys)
+    assert (code, out) == (2, "")  # an OS error is one line, not a traceback
+    assert err.startswith("sblgen: ") and "file" in err and "Traceback" not in err
 
 
 def test_encrypt_then_decrypt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
