@@ -162,9 +162,31 @@ def test_checkout_path() -> None:
     assert CheckoutPath("acme", "popup-acme").matches("acme.test.onfastspring.com/popup-acme")
     assert not CheckoutPath("acme", "web").matches("acme.onfastspring.com/popup-acme")
     assert not CheckoutPath("acme", "web").matches("acme.onfastspring.com")
-    for bad in ("acme", "a/b/c", "a//b", "", "a/ b"):
+    for bad in ("acme", "a/b/c", "a//b", "", "a/ b", "../..", "a/..", "./b"):
         with pytest.raises(ValueError, match="not a checkout path"):
             CheckoutPath.parse(bad)
+    with pytest.raises(ValueError, match="would change the endpoint"):
+        _ = CheckoutPath("..", "x").url_path  # built directly, bypassing parse()
+    assert CheckoutPath.parse(".a/b..").url_path == ".a/b.."  # dots inside a name are fine
+
+
+def test_dot_segments_never_reach_the_server(fake: FakeFastSpring, client: Client) -> None:
+    """An HTTP client resolves a ``..`` segment (``/sessions/ID/cart/items/..`` would
+    become ``/sessions/ID/cart``), so ids and product paths that are dot segments are
+    refused before anything is sent; a slash inside one is encoded."""
+    checkout = client.checkout("acme/popup-acme")
+    for call in (
+        lambda: checkout.get(".."),
+        lambda: checkout.get("."),
+        lambda: checkout.remove_item("SE1", ".."),
+        lambda: checkout.update_items("SE1", ["a", ".."], {"productPath": "a", "quantity": 1}),
+    ):
+        with pytest.raises(ValueError, match="would change the endpoint"):
+            call()
+    assert fake.requests == []
+    with pytest.raises(NotFoundError):
+        checkout.get("../x")
+    assert fake.requests[-1].path.endswith("/sessions/..%2Fx")
 
 
 def test_builder_v2_body() -> None:

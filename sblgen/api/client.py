@@ -34,7 +34,7 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Self
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from pydantic import ValidationError
@@ -48,6 +48,7 @@ from sblgen.api.v2 import (
     SessionCreate,
     SessionUpdate,
     V2Session,
+    url_segment,
     v2_body,
 )
 from sblgen.errors import (
@@ -378,13 +379,13 @@ _SESSION_ID_MAX = 64
 def _segment(value: str, what: str) -> str:
     if not isinstance(value, str) or not value or len(value) > _SESSION_ID_MAX * 4:
         raise ValueError(f"{value!r} is not a {what}.")
-    return quote(value, safe="")
+    return url_segment(value, what)
 
 
 def _session_id(value: str) -> str:
     if not isinstance(value, str) or not 0 < len(value) <= _SESSION_ID_MAX:
         raise ValueError(f"{value!r} is not a v2 session id (1 to {_SESSION_ID_MAX} characters).")
-    return quote(value, safe="")
+    return url_segment(value, "v2 session id")
 
 
 def _product_paths(paths: str | Sequence[str]) -> str:

@@ -111,7 +111,24 @@ __all__ = [
 
 # --------------------------------------------------------------------------- checkout path
 
-_SEGMENT = re.compile(r"[^/\s]{1,128}")
+_SEGMENT = re.compile(r"(?!\.\.?$)[^/\s]{1,128}")
+
+
+def url_segment(value: str, what: str = "URL path segment") -> str:
+    """``value`` percent-encoded as exactly one URL path segment.
+
+    ``.`` and ``..`` are refused: HTTP clients resolve them as dot segments, which would
+    send the request to another endpoint.
+
+    >>> url_segment("SE1/../x")
+    'SE1%2F..%2Fx'
+    >>> url_segment("..")
+    Traceback (most recent call last):
+    ValueError: '..' is not a URL path segment ('.' and '..' would change the endpoint).
+    """
+    if value in (".", ".."):
+        raise ValueError(f"{value!r} is not a {what} ('.' and '..' would change the endpoint).")
+    return quote(value, safe="")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +189,7 @@ class CheckoutPath:
     @property
     def url_path(self) -> str:
         """Both segments percent-encoded separately, joined by a real ``/``."""
-        return f"{quote(self.store, safe='')}/{quote(self.checkout, safe='')}"
+        return f"{url_segment(self.store)}/{url_segment(self.checkout)}"
 
     def __str__(self) -> str:
         return self.value
