@@ -175,14 +175,14 @@ def test_dot_segments_never_reach_the_server(fake: FakeFastSpring, client: Clien
     become ``/sessions/ID/cart``), so ids and product paths that are dot segments are
     refused before anything is sent; a slash inside one is encoded."""
     checkout = client.checkout("acme/popup-acme")
-    for call in (
-        lambda: checkout.get(".."),
-        lambda: checkout.get("."),
-        lambda: checkout.remove_item("SE1", ".."),
-        lambda: checkout.update_items("SE1", ["a", ".."], {"productPath": "a", "quantity": 1}),
-    ):
-        with pytest.raises(ValueError, match="would change the endpoint"):
-            call()
+    with pytest.raises(ValueError, match="would change the endpoint"):
+        checkout.get("..")
+    with pytest.raises(ValueError, match="would change the endpoint"):
+        checkout.get(".")
+    with pytest.raises(ValueError, match="would change the endpoint"):
+        checkout.remove_item("SE1", "..")
+    with pytest.raises(ValueError, match="would change the endpoint"):
+        checkout.update_items("SE1", ["a", ".."], {"productPath": "a", "quantity": 1})
     assert fake.requests == []
     with pytest.raises(NotFoundError):
         checkout.get("../x")
