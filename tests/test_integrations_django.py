@@ -90,6 +90,19 @@ def test_missing_settings() -> None:
 
     with override_settings(SBLGEN=None), pytest.raises(ImproperlyConfigured, match="STOREFRONT"):
         Template("{% load sblgen %}{% sbl_script %}").render(Context({}))
+    bad = {"STOREFRONT": "evil.example/popup", "ACCESS_KEY": "K"}
+    with (
+        override_settings(SBLGEN=bad),
+        pytest.raises(ImproperlyConfigured, match=r"SBLGEN\['STOREFRONT'\]: .*not a FastSpring"),
+    ):
+        Template("{% load sblgen %}{% sbl_script %}").render(Context({}))
+    with (
+        override_settings(SBLGEN={"STOREFRONT": "acme.test.onfastspring.com/popup-a", "X": 1}),
+        pytest.raises(ImproperlyConfigured, match=r"SBLGEN\['X'\]: Extra inputs"),
+    ):
+        Template("{% load sblgen %}{% sbl_script %}").render(Context({}))
+    # the settings in force again: the helpers follow them, nothing stale is kept
+    assert "popup-acme" in Template("{% load sblgen %}{% sbl_script %}").render(Context({}))
 
 
 def test_readme_snippet_renders() -> None:

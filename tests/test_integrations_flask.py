@@ -67,3 +67,11 @@ def test_configuration_errors() -> None:
     app.config["SBLGEN_ACCES_KEY"] = "typo"
     with pytest.raises(ConfigurationError, match="SBLGEN_ACCES_KEY"):
         Sblgen(app)
+    del app.config["SBLGEN_ACCES_KEY"]
+    app.config["SBLGEN_MODE"] = "sideways"
+    with pytest.raises(ConfigurationError, match=r"^SBLGEN_MODE: Input should be 'inline'"):
+        Sblgen(app)
+    app.config["SBLGEN_MODE"] = "inline"
+    app.config["SBLGEN_STOREFRONT"] = "evil.example/popup"
+    with pytest.raises(ConfigurationError, match=r"^SBLGEN_STOREFRONT: .*not a FastSpring"):
+        Sblgen(app)

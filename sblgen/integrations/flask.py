@@ -21,7 +21,7 @@ from flask import Flask, g
 from markupsafe import Markup
 
 from sblgen.errors import ConfigurationError
-from sblgen.integrations.jinja import SblHelpers
+from sblgen.integrations.jinja import SblHelpers, options_from_settings
 from sblgen.render import SblOptions
 
 __all__ = ["Sblgen"]
@@ -90,7 +90,8 @@ class Sblgen:
             raise ConfigurationError(
                 "Set app.config['SBLGEN_STOREFRONT'] (e.g. 'acme.test.onfastspring.com/popup-acme')."
             )
-        helpers = _NonceHelpers(SblOptions.model_validate(values), self.nonce_getter)
+        options = options_from_settings(values, lambda name: f"SBLGEN_{name.upper()}")
+        helpers = _NonceHelpers(options, self.nonce_getter)
         self.helpers = helpers
         app.jinja_env.globals.update(helpers.as_globals())
         app.jinja_env.filters["sbl_json"] = helpers.json

@@ -24,19 +24,38 @@ Globals installed:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
+from pydantic import ValidationError
 
 from sblgen import render
 from sblgen._model import WireModel
+from sblgen.errors import ConfigurationError
 from sblgen.render import SblOptions
 from sblgen.secure_request import SecureRequest
 from sblgen.session import Session
 
 __all__ = ["SblHelpers", "install"]
+
+
+def options_from_settings(values: Mapping[str, Any], setting: Callable[[str], str]) -> SblOptions:
+    """:class:`SblOptions` from a framework's settings (keys are option names); a bad value
+    raises :class:`~sblgen.errors.ConfigurationError` naming the setting (``setting(name)``).
+
+    >>> options_from_settings({"storefront": "nope"}, lambda n: f"SBLGEN_{n.upper()}")
+    Traceback (most recent call last):
+    sblgen.errors.ConfigurationError: SBLGEN_STOREFRONT: 'nope' is not a FastSpring storefront; ...
+    """
+    try:
+        return SblOptions.model_validate(values)
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        name = str(first["loc"][0]) if first["loc"] else "storefront"
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigurationError(f"{setting(name)}: {message}") from None
 
 
 def _session(value: Session | Mapping[str, Any]) -> Session:

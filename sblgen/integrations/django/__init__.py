@@ -16,5 +16,3 @@ the request's CSP nonce automatically when django-csp is installed (``request.cs
 """
 
 from __future__ import annotations
-
-default_app_config = "sblgen.integrations.django.apps.SblgenConfig"

@@ -9,27 +9,32 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from markupsafe import Markup
 
-from sblgen.integrations.jinja import SblHelpers
-from sblgen.render import SblOptions, button
+from sblgen.errors import ConfigurationError
+from sblgen.integrations.jinja import SblHelpers, options_from_settings
+from sblgen.render import button
 
 register = template.Library()
 
-_cache: dict[int, SblHelpers] = {}
+#: The settings dict the helpers were built from, held so that its identity stays valid.
+_cached: tuple[object, SblHelpers] | None = None
 
 
 def _helpers() -> SblHelpers:
+    global _cached
     config = getattr(settings, "SBLGEN", None)
     if not config or "STOREFRONT" not in config:
         raise ImproperlyConfigured(
             "Set SBLGEN = {'STOREFRONT': 'acme.test.onfastspring.com/popup-acme', ...} in "
             "your Django settings to use {% load sblgen %}."
         )
-    key = id(config)
-    if key not in _cache:
-        options = SblOptions.model_validate({k.lower(): v for k, v in config.items()})
-        _cache.clear()
-        _cache[key] = SblHelpers(options)
-    return _cache[key]
+    if _cached is None or _cached[0] is not config:  # first use, or override_settings
+        values = {key.lower(): value for key, value in config.items()}
+        try:
+            options = options_from_settings(values, lambda name: f"SBLGEN[{name.upper()!r}]")
+        except ConfigurationError as err:
+            raise ImproperlyConfigured(f"settings.{err}") from None
+        _cached = (config, SblHelpers(options))
+    return _cached[1]
 
 
 def _nonce(context: template.Context) -> str | None:
