@@ -16,10 +16,9 @@ Secure payloads use their own vocabulary: ``items[].product`` (not ``products[].
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, Field, PlainSerializer, PlainValidator, model_validator
+from pydantic import Field, PlainSerializer, PlainValidator, model_validator
 
 from sblgen._model import WireModel
 from sblgen.session import PaymentContact, Recipient
@@ -27,6 +26,7 @@ from sblgen.types import (
     CountryCode,
     CouponCode,
     Email,
+    FrozenList,
     FutureDate,
     LanguageCode,
     Money,
@@ -209,7 +209,7 @@ class SecurePayload(WireModel):
     account_custom_key: str | None = None
     account: str | None = None
     recipient: Recipient | None = None
-    items: Annotated[Sequence[SecureItem], AfterValidator(tuple)] | None = None
+    items: FrozenList[SecureItem] | None = None
     coupon: CouponCode | None = None
     country: CountryCode | None = None
     language: LanguageCode | None = None

@@ -11,10 +11,9 @@ examples byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from sblgen._model import WireModel
 from sblgen.secure_request import SecureRequest
@@ -22,6 +21,7 @@ from sblgen.types import (
     CountryCode,
     CouponCode,
     Email,
+    FrozenList,
     FutureDate,
     LanguageCode,
     PaymentMethod,
@@ -116,7 +116,7 @@ class Session(WireModel):
     """
 
     reset: bool | None = None
-    products: Annotated[Sequence[Product], AfterValidator(tuple)] | None = None
+    products: FrozenList[Product] | None = None
     coupon: CouponCode | None = None
     payment_contact: PaymentContact | None = None
     recipient: Recipient | None = None

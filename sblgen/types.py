@@ -15,14 +15,14 @@ b'7.95'
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -31,6 +31,7 @@ from pydantic import (
     PlainSerializer,
     ValidationInfo,
 )
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "KNOWN_PAYMENT_METHODS",
@@ -38,6 +39,7 @@ __all__ = [
     "CouponCode",
     "CurrencyCode",
     "Email",
+    "FrozenList",
     "FutureDate",
     "JsIdentifier",
     "LanguageCode",
@@ -60,6 +62,35 @@ __all__ = [
     "product_path",
     "today",
 ]
+
+# --------------------------------------------------------------------------- sequences
+
+if TYPE_CHECKING:
+    #: A list field of a frozen model: type checkers see ``Sequence[X]`` (pass a list or a
+    #: tuple); at run time pydantic validates it as ``tuple[X, ...]``.
+    FrozenList = Sequence
+else:
+
+    def _sequence_only(value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return value
+        if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+            return tuple(value)
+        raise PydanticCustomError("list_type", "Input should be a valid list")
+
+    class FrozenList:
+        """``FrozenList[X]`` is ``tuple[X, ...]`` for pydantic: a list (or any sequence but
+        a string) in, a tuple out, so frozen models stay immutable. pydantic-core validates
+        and serialises a tuple natively (a ``Sequence`` field goes through Python code,
+        about twice as slow).
+
+        >>> FrozenList[int]
+        typing.Annotated[tuple[int, ...], BeforeValidator(...)]
+        """
+
+        def __class_getitem__(cls, item: Any) -> Any:
+            return Annotated[tuple[item, ...], BeforeValidator(_sequence_only)]
+
 
 # --------------------------------------------------------------------------- code tables
 

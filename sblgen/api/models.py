@@ -12,11 +12,10 @@ adds tomorrow must not break a seller today).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from sblgen._model import ResponseModel, WireModel
 from sblgen.session import Session
@@ -24,6 +23,7 @@ from sblgen.types import (
     CountryCode,
     CouponCode,
     Email,
+    FrozenList,
     LanguageCode,
     Money,
     PriceMap,
@@ -123,7 +123,7 @@ class SessionRequest(WireModel):
     country: CountryCode | None = None
     lookup: Lookup | None = None
     tags: TagMap | None = None
-    items: Annotated[Sequence[SessionItem], Field(min_length=1), AfterValidator(tuple)]
+    items: Annotated[FrozenList[SessionItem], Field(min_length=1)]
     coupon: CouponCode | None = None
     #: Days the session stays open (FastSpring: 1 to 7; default 24 hours).
     expiration: Annotated[int, Field(ge=1, le=7, strict=True)] | None = None

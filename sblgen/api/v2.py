@@ -60,7 +60,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import quote
@@ -83,6 +83,7 @@ from sblgen.session import Session
 from sblgen.types import (
     CountryCode,
     Email,
+    FrozenList,
     PriceMap,
     ProductPath,
     TagMap,
@@ -329,7 +330,7 @@ class LineItem(V2Model):
 class Cart(V2Model):
     """``cart``: the line items (promotions: see assumption 2)."""
 
-    line_items: Annotated[Sequence[LineItem], AfterValidator(tuple)] | None = None
+    line_items: FrozenList[LineItem] | None = None
 
     @model_validator(mode="after")
     def _unique(self) -> Cart:
