@@ -8,8 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from sblgen.types import frozen_today
+
+# Machines here are shared and noisy: no per-example deadline (speed is benchmarked, not
+# asserted), and print the blob that replays a failure.
+settings.register_profile("sblgen", deadline=None, print_blob=True)
+settings.load_profile("sblgen")
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden"
