@@ -18,9 +18,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from sblgen.api.models import SessionRequest
 from sblgen.api.v2 import Customer, LineItem, SessionCreate, SessionUpdate
@@ -48,6 +48,7 @@ class Reply:
 
 
 Handler = Callable[["FakeFastSpring", re.Match[str], Recorded], Reply]
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -294,31 +295,46 @@ def _v2_create(fake: FakeFastSpring, match: re.Match[str], request: Recorded) ->
     return Reply(201, _v2_public(session))
 
 
-def _v2_get(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
-    session = _v2_session(fake, match)
-    return _not_found() if session is None else Reply(200, _v2_public(session))
+#: What a v2 endpoint does once its session is found: (session, parsed body, match) -> reply.
+SessionHandler = Callable[[dict[str, Any], M, re.Match[str]], Reply]
 
 
-def _v2_update(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
-    session = _v2_session(fake, match)
-    if session is None:
-        return _not_found()
-    try:
-        body = SessionUpdate.model_validate_json(request.body)
-    except (ValueError, ValidationError) as err:
-        return _v2_invalid(err)
+def _v2_endpoint(body: type[M]) -> Callable[[SessionHandler[M]], Handler]:
+    """A v2 handler: 404 for an unknown session, 400 for a body that is not a ``body``."""
+
+    def wrap(handle: SessionHandler[M]) -> Handler:
+        def handler(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
+            session = _v2_session(fake, match)
+            if session is None:
+                return _not_found()
+            try:
+                parsed = body.model_validate_json(request.body or b"null")
+            except (ValueError, ValidationError) as err:
+                return _v2_invalid(err)
+            return handle(session, parsed, match)
+
+        return handler
+
+    return wrap
+
+
+class _NoBody(RootModel[None]):
+    """The empty body of GET and DELETE."""
+
+
+@_v2_endpoint(_NoBody)
+def _v2_get(session: dict[str, Any], _body: _NoBody, match: re.Match[str]) -> Reply:
+    return Reply(200, _v2_public(session))
+
+
+@_v2_endpoint(SessionUpdate)
+def _v2_update(session: dict[str, Any], body: SessionUpdate, match: re.Match[str]) -> Reply:
     _v2_apply(session, body)
     return Reply(200, _v2_public(session))
 
 
-def _v2_add_item(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
-    session = _v2_session(fake, match)
-    if session is None:
-        return _not_found()
-    try:
-        item = LineItem.model_validate_json(request.body)
-    except (ValueError, ValidationError) as err:
-        return _v2_invalid(err)
+@_v2_endpoint(LineItem)
+def _v2_add_item(session: dict[str, Any], item: LineItem, match: re.Match[str]) -> Reply:
     lines = session["cart"]["lineItems"]
     if any(line["productPath"] == item.product_path for line in lines):
         return Reply(400, {"error": "Item exists"})
@@ -326,14 +342,8 @@ def _v2_add_item(fake: FakeFastSpring, match: re.Match[str], request: Recorded) 
     return Reply(200, _v2_public(session))
 
 
-def _v2_update_items(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
-    session = _v2_session(fake, match)
-    if session is None:
-        return _not_found()
-    try:
-        item = LineItem.model_validate_json(request.body)
-    except (ValueError, ValidationError) as err:
-        return _v2_invalid(err)
+@_v2_endpoint(LineItem)
+def _v2_update_items(session: dict[str, Any], item: LineItem, match: re.Match[str]) -> Reply:
     lines = {line["productPath"]: line for line in session["cart"]["lineItems"]}
     paths = match["paths"].split(",")
     missing = [p for p in paths if p not in lines]
@@ -345,10 +355,8 @@ def _v2_update_items(fake: FakeFastSpring, match: re.Match[str], request: Record
     return Reply(200, _v2_public(session))
 
 
-def _v2_remove_item(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
-    session = _v2_session(fake, match)
-    if session is None:
-        return _not_found()
+@_v2_endpoint(_NoBody)
+def _v2_remove_item(session: dict[str, Any], _body: _NoBody, match: re.Match[str]) -> Reply:
     lines = session["cart"]["lineItems"]
     kept = [line for line in lines if line["productPath"] != match["paths"]]
     if len(kept) == len(lines):
@@ -357,22 +365,14 @@ def _v2_remove_item(fake: FakeFastSpring, match: re.Match[str], request: Recorde
     return Reply(204)
 
 
-def _v2_customer(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
-    session = _v2_session(fake, match)
-    if session is None:
-        return _not_found()
-    try:
-        customer = Customer.model_validate_json(request.body)
-    except (ValueError, ValidationError) as err:
-        return _v2_invalid(err)
+@_v2_endpoint(Customer)
+def _v2_customer(session: dict[str, Any], customer: Customer, match: re.Match[str]) -> Reply:
     session["customer"] = customer.to_dict()
     return Reply(200)
 
 
-def _v2_payment_methods(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
-    session = _v2_session(fake, match)
-    if session is None:
-        return _not_found()
+@_v2_endpoint(_NoBody)
+def _v2_payment_methods(session: dict[str, Any], _body: _NoBody, match: re.Match[str]) -> Reply:
     return Reply(200, {"paymentMethods": [{"type": "card"}, {"type": "paypal"}]})
 
 
