@@ -33,7 +33,8 @@ import json
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Self
+from dataclasses import dataclass
+from typing import Any, Generic, Self, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -374,6 +375,7 @@ class AsyncClient:
 # --------------------------------------------------------------------------- Sessions v2
 
 _SESSION_ID_MAX = 64
+T = TypeVar("T")
 
 
 def _segment(value: str, what: str) -> str:
@@ -395,8 +397,29 @@ def _product_paths(paths: str | Sequence[str]) -> str:
     return ",".join(_segment(p, "product path") for p in items)
 
 
-class _V2Paths:
-    """URL paths and response parsing shared by the sync and async v2 handles."""
+@dataclass(frozen=True, slots=True)
+class _Call(Generic[T]):
+    """One v2 request, described once for both clients: what to send, whether it may be
+    retried after it may have reached FastSpring, and how to read the answer."""
+
+    method: str
+    path: str
+    body: bytes | None
+    retry_safe: bool
+    parse: Callable[[str, str, httpx.Response], T]
+
+
+def _no_body(method: str, url: str, response: httpx.Response) -> None:
+    return None
+
+
+def _json_or_none(method: str, url: str, response: httpx.Response) -> Any:
+    return response.json() if response.content.strip() else None
+
+
+class _V2Calls:
+    """Every v2 endpoint of one checkout path, described once for the sync and async
+    handles (each ``_name`` method returns the :class:`_Call` behind ``name``)."""
 
     def __init__(self, path: CheckoutPath) -> None:
         self.path = path
@@ -409,10 +432,49 @@ class _V2Paths:
         tail = f"/{_product_paths(paths)}" if paths is not None else ""
         return f"{self.session(session_id)}/cart/items{tail}"
 
+    def _create(self, body: SessionCreate | Mapping[str, Any]) -> _Call[V2Session]:
+        return _Call(
+            "POST", self.base_path, v2_body(body, SessionCreate), False, self.parse_session
+        )
+
+    def _get(self, session_id: str) -> _Call[V2Session]:
+        return _Call("GET", self.session(session_id), None, True, self.parse_session)
+
+    def _update(
+        self, session_id: str, body: SessionUpdate | Mapping[str, Any]
+    ) -> _Call[V2Session | None]:
+        return _Call(
+            "PUT", self.session(session_id), v2_body(body, SessionUpdate), True, self.parse
+        )
+
+    def _add_item(
+        self, session_id: str, item: LineItem | Mapping[str, Any]
+    ) -> _Call[V2Session | None]:
+        return _Call("POST", self.items(session_id), v2_body(item, LineItem), False, self.parse)
+
+    def _update_items(
+        self, session_id: str, paths: str | Sequence[str], item: LineItem | Mapping[str, Any]
+    ) -> _Call[V2Session | None]:
+        path = self.items(session_id, paths)
+        return _Call("PUT", path, v2_body(item, LineItem), True, self.parse)
+
+    def _remove_item(self, session_id: str, product_path: str) -> _Call[None]:
+        return _Call("DELETE", self.items(session_id, product_path), None, False, _no_body)
+
+    def _update_customer(
+        self, session_id: str, customer: Customer | Mapping[str, Any]
+    ) -> _Call[V2Session | None]:
+        path = f"{self.session(session_id)}/customer"
+        return _Call("PUT", path, v2_body(customer, Customer), True, self.parse)
+
+    def _payment_methods(self, session_id: str) -> _Call[Any]:
+        path = f"{self.session(session_id)}/payment-methods"
+        return _Call("GET", path, None, True, _json_or_none)
+
     @staticmethod
     def parse_session(method: str, url: str, response: httpx.Response) -> V2Session:
         """The session in a response that must carry one."""
-        session = _V2Paths.parse(method, url, response)
+        session = _V2Calls.parse(method, url, response)
         if session is None:
             raise UnexpectedResponseError(
                 method, url, response.status_code, response.text, detail="expected a session"
@@ -444,7 +506,7 @@ class _V2Paths:
             ) from None
 
 
-class CheckoutSessions(_V2Paths):
+class CheckoutSessions(_V2Calls):
     """v2 sessions of one checkout path, on a :class:`Client` (see :meth:`Client.checkout`).
 
     ``create`` and ``add_item`` are never retried once sent (no idempotency key exists);
@@ -455,33 +517,27 @@ class CheckoutSessions(_V2Paths):
         super().__init__(path)
         self._client = client
 
-    def _send(
-        self, method: str, path: str, body: bytes | None, retry_safe: bool
-    ) -> tuple[str, httpx.Response]:
-        response = self._client.request(method, path, content=body, retry_safe=retry_safe)
-        return self._client._settings.url(path), response
+    def _run(self, call: _Call[T]) -> T:
+        response = self._client.request(
+            call.method, call.path, content=call.body, retry_safe=call.retry_safe
+        )
+        return call.parse(call.method, self._client._settings.url(call.path), response)
 
     def create(self, body: SessionCreate | Mapping[str, Any]) -> V2Session:
         """``POST .../sessions`` (201): create a session."""
-        url, response = self._send("POST", self.base_path, v2_body(body, SessionCreate), False)
-        return self.parse_session("POST", url, response)
+        return self._run(self._create(body))
 
     def get(self, session_id: str) -> V2Session:
         """``GET .../sessions/{id}``."""
-        url, response = self._send("GET", self.session(session_id), None, True)
-        return self.parse_session("GET", url, response)
+        return self._run(self._get(session_id))
 
     def update(self, session_id: str, body: SessionUpdate | Mapping[str, Any]) -> V2Session | None:
         """``PUT .../sessions/{id}``: replace customer, items and prices."""
-        url, response = self._send(
-            "PUT", self.session(session_id), v2_body(body, SessionUpdate), True
-        )
-        return self.parse("PUT", url, response)
+        return self._run(self._update(session_id, body))
 
     def add_item(self, session_id: str, item: LineItem | Mapping[str, Any]) -> V2Session | None:
         """``POST .../cart/items``: add one line item."""
-        url, response = self._send("POST", self.items(session_id), v2_body(item, LineItem), False)
-        return self.parse("POST", url, response)
+        return self._run(self._add_item(session_id, item))
 
     def update_items(
         self,
@@ -490,67 +546,55 @@ class CheckoutSessions(_V2Paths):
         item: LineItem | Mapping[str, Any],
     ) -> V2Session | None:
         """``PUT .../cart/items/{paths}``: change quantity or price of one or more items."""
-        url, response = self._send(
-            "PUT", self.items(session_id, product_paths), v2_body(item, LineItem), True
-        )
-        return self.parse("PUT", url, response)
+        return self._run(self._update_items(session_id, product_paths, item))
 
     def remove_item(self, session_id: str, product_path: str) -> None:
         """``DELETE .../cart/items/{path}`` (204)."""
-        self._send("DELETE", self.items(session_id, product_path), None, False)
+        self._run(self._remove_item(session_id, product_path))
 
     def update_customer(
         self, session_id: str, customer: Customer | Mapping[str, Any]
     ) -> V2Session | None:
         """``PUT .../sessions/{id}/customer``."""
-        path = f"{self.session(session_id)}/customer"
-        url, response = self._send("PUT", path, v2_body(customer, Customer), True)
-        return self.parse("PUT", url, response)
+        return self._run(self._update_customer(session_id, customer))
 
     def payment_methods(self, session_id: str) -> Any:
         """``GET .../payment-methods`` (path and shape unconfirmed: parsed JSON as is)."""
-        _, response = self._send("GET", f"{self.session(session_id)}/payment-methods", None, True)
-        return response.json() if response.content.strip() else None
+        return self._run(self._payment_methods(session_id))
 
 
-class AsyncCheckoutSessions(_V2Paths):
-    """Async twin of :class:`CheckoutSessions`."""
+class AsyncCheckoutSessions(_V2Calls):
+    """Async twin of :class:`CheckoutSessions` (same methods, awaited)."""
 
     def __init__(self, client: AsyncClient, path: CheckoutPath) -> None:
         super().__init__(path)
         self._client = client
 
-    async def _send(
-        self, method: str, path: str, body: bytes | None, retry_safe: bool
-    ) -> tuple[str, httpx.Response]:
-        response = await self._client.request(method, path, content=body, retry_safe=retry_safe)
-        return self._client._settings.url(path), response
+    async def _run(self, call: _Call[T]) -> T:
+        response = await self._client.request(
+            call.method, call.path, content=call.body, retry_safe=call.retry_safe
+        )
+        return call.parse(call.method, self._client._settings.url(call.path), response)
 
     async def create(self, body: SessionCreate | Mapping[str, Any]) -> V2Session:
-        url, response = await self._send(
-            "POST", self.base_path, v2_body(body, SessionCreate), False
-        )
-        return self.parse_session("POST", url, response)
+        """``POST .../sessions`` (201): create a session."""
+        return await self._run(self._create(body))
 
     async def get(self, session_id: str) -> V2Session:
-        url, response = await self._send("GET", self.session(session_id), None, True)
-        return self.parse_session("GET", url, response)
+        """``GET .../sessions/{id}``."""
+        return await self._run(self._get(session_id))
 
     async def update(
         self, session_id: str, body: SessionUpdate | Mapping[str, Any]
     ) -> V2Session | None:
-        url, response = await self._send(
-            "PUT", self.session(session_id), v2_body(body, SessionUpdate), True
-        )
-        return self.parse("PUT", url, response)
+        """``PUT .../sessions/{id}``: replace customer, items and prices."""
+        return await self._run(self._update(session_id, body))
 
     async def add_item(
         self, session_id: str, item: LineItem | Mapping[str, Any]
     ) -> V2Session | None:
-        url, response = await self._send(
-            "POST", self.items(session_id), v2_body(item, LineItem), False
-        )
-        return self.parse("POST", url, response)
+        """``POST .../cart/items``: add one line item."""
+        return await self._run(self._add_item(session_id, item))
 
     async def update_items(
         self,
@@ -558,23 +602,19 @@ class AsyncCheckoutSessions(_V2Paths):
         product_paths: str | Sequence[str],
         item: LineItem | Mapping[str, Any],
     ) -> V2Session | None:
-        url, response = await self._send(
-            "PUT", self.items(session_id, product_paths), v2_body(item, LineItem), True
-        )
-        return self.parse("PUT", url, response)
+        """``PUT .../cart/items/{paths}``: change quantity or price of one or more items."""
+        return await self._run(self._update_items(session_id, product_paths, item))
 
     async def remove_item(self, session_id: str, product_path: str) -> None:
-        await self._send("DELETE", self.items(session_id, product_path), None, False)
+        """``DELETE .../cart/items/{path}`` (204)."""
+        await self._run(self._remove_item(session_id, product_path))
 
     async def update_customer(
         self, session_id: str, customer: Customer | Mapping[str, Any]
     ) -> V2Session | None:
-        path = f"{self.session(session_id)}/customer"
-        url, response = await self._send("PUT", path, v2_body(customer, Customer), True)
-        return self.parse("PUT", url, response)
+        """``PUT .../sessions/{id}/customer``."""
+        return await self._run(self._update_customer(session_id, customer))
 
     async def payment_methods(self, session_id: str) -> Any:
-        _, response = await self._send(
-            "GET", f"{self.session(session_id)}/payment-methods", None, True
-        )
-        return response.json() if response.content.strip() else None
+        """``GET .../payment-methods`` (path and shape unconfirmed: parsed JSON as is)."""
+        return await self._run(self._payment_methods(session_id))
