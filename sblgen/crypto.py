@@ -384,9 +384,8 @@ def encrypt_many(
 # ------------------------------------------------------------------ key generation
 
 
-def _write_new(path: Path, data: bytes, mode: int, force: bool) -> None:
-    """Write a whole file, never leaving a half-written one; refuse to overwrite unless
-    ``force``."""
+def _stage(path: Path, data: bytes, mode: int) -> Path:
+    """Write ``data`` whole to a temporary file next to ``path`` (created with ``mode``)."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
@@ -395,14 +394,35 @@ def _write_new(path: Path, data: bytes, mode: int, force: bool) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
-        if force:
-            os.replace(tmp, path)
-        else:
-            os.link(tmp, path)  # fails if path exists, atomically
-            os.unlink(tmp)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def _write_all(files: Sequence[tuple[Path, bytes, int]], force: bool) -> None:
+    """Write every file or none: all are staged first (where a full disk or a permission
+    error shows), then moved into place; without ``force`` an existing file is never
+    replaced (``os.link`` refuses atomically) and the ones already placed are removed."""
+    staged: list[tuple[Path, Path]] = []
+    placed: list[Path] = []
+    try:
+        for path, data, mode in files:
+            staged.append((_stage(path, data, mode), path))
+        for tmp, path in staged:
+            if force:
+                os.replace(tmp, path)
+            else:
+                os.link(tmp, path)
+            placed.append(path)
+    except BaseException:
+        if not force:
+            for path in placed:
+                path.unlink(missing_ok=True)
+        raise
+    finally:
+        for tmp, _path in staged:
+            tmp.unlink(missing_ok=True)
 
 
 def generate_key_pair(
@@ -445,11 +465,6 @@ def generate_key_pair(
     key_pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    _write_new(key_path, key_pem, 0o600, force)
-    try:
-        _write_new(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644, force)
-    except BaseException:
-        if not force:
-            key_path.unlink(missing_ok=True)
-        raise
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+    _write_all([(key_path, key_pem, 0o600), (cert_path, cert_pem, 0o644)], force)
     return key_path, cert_path

@@ -24,6 +24,7 @@ from sblgen import (
     SecurePayload,
     SecureRequest,
     check_pair,
+    crypto,
     decrypt,
     encrypt,
     encrypt_many,
@@ -301,6 +302,35 @@ def test_generate_refuses_when_only_cert_exists(tmp_path: Path) -> None:
         generate_key_pair(tmp_path)
     assert not (tmp_path / "privatekey.pem").exists()
     assert (tmp_path / "publicCert.pem").read_text() == "keep me"
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_generate_writes_both_files_or_neither(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, force: bool
+) -> None:
+    """A failure while writing the certificate (a full disk, say) leaves no new key behind,
+    with or without force: both files are written in full before either is put in place."""
+    old_key, old_cert = generate_key_pair(tmp_path)
+    before = (old_key.read_bytes(), old_cert.read_bytes())
+    if not force:
+        old_key.unlink()
+        old_cert.unlink()
+    real_stage = crypto._stage
+
+    def failing_stage(path: Path, data: bytes, mode: int) -> Path:
+        if path.name == "publicCert.pem":
+            raise OSError(28, "No space left on device")
+        return real_stage(path, data, mode)
+
+    monkeypatch.setattr(crypto, "_stage", failing_stage)
+    with pytest.raises(OSError, match="No space"):
+        generate_key_pair(tmp_path, force=force)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    if force:
+        assert left == ["privatekey.pem", "publicCert.pem"]
+        assert (old_key.read_bytes(), old_cert.read_bytes()) == before  # the old pair, intact
+    else:
+        assert left == []  # no lone key, no temporary file
 
 
 # ------------------------------------------------------------------ malformed requests
