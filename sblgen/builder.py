@@ -469,6 +469,8 @@ class CheckoutBuilder:
         the v2 create body (``live=False`` asks for a test session)."""
         if version == 2:
             return self._api_request_v2(live)
+        if version != 1:
+            raise ValueError(f"version={version!r}: the Sessions API has versions 1 and 2.")
         if live is not None:
             raise UnsupportedFieldError(
                 "SessionRequest (Sessions API)", "live", "only Sessions API v2 has it"

@@ -232,6 +232,8 @@ def test_builder_v2_refuses(builder: CheckoutBuilder, field: str) -> None:
 def test_live_is_v2_only() -> None:
     with pytest.raises(UnsupportedFieldError, match="live"):
         CheckoutBuilder().account("a").product("p").api_request(live=False)  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match="versions 1 and 2"):
+        CheckoutBuilder().account("a").product("p").api_request(version=3)  # type: ignore[call-overload]
 
 
 # ---------------------------------------------------------------- client
