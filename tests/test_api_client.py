@@ -89,6 +89,25 @@ def test_missing_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         Client()
 
 
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"timeout": 0}, "timeout=0"),
+        ({"timeout": -1.0}, "timeout=-1.0"),
+        ({"timeout": float("nan")}, "timeout=nan"),
+        ({"max_retries": -1}, "max_retries"),
+        ({"retry_after_cap": -1.0}, "retry_after_cap=-1.0"),
+        ({"base_url": "ftp://api.example.com"}, "must start with https://"),
+    ],
+)
+def test_bad_settings_fail_at_construction(settings: dict[str, Any], message: str) -> None:
+    """Caught when the client is made, not as a bare ValueError on the first request."""
+    with pytest.raises(ConfigurationError, match=message):
+        Client(username="u", password="p", **settings)
+    with pytest.raises(ConfigurationError, match=message):
+        AsyncClient(username="u", password="p", **settings)
+
+
 def test_credentials_never_shown(fake: FakeFastSpring) -> None:
     client = Client(username=USERNAME, password=PASSWORD, base_url=fake.base_url)
     assert PASSWORD not in repr(client) and USERNAME not in repr(client)

@@ -163,6 +163,12 @@ class _Settings:
             raise ConfigurationError(f"base_url {base!r} must start with https:// (or http://).")
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more.")
+        if not 0 < timeout < float("inf"):
+            raise ConfigurationError(f"timeout={timeout!r}: give a number of seconds above 0.")
+        if not 0 <= retry_after_cap < float("inf"):
+            raise ConfigurationError(
+                f"retry_after_cap={retry_after_cap!r}: give a number of seconds, 0 or more."
+            )
         self.auth = httpx.BasicAuth(username, password)
         self.base_url = _public_url(base.rstrip("/"))
         self.timeout = httpx.Timeout(timeout)
