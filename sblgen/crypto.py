@@ -438,6 +438,10 @@ def generate_key_pair(
     Existing files are never overwritten unless ``force=True``. Upload the certificate in
     the FastSpring app (Developer Tools > Store Builder Library); keep the key on the server.
     """
+    if not isinstance(days, int) or days < 1:
+        raise ValueError(f"days={days!r}: the certificate must be valid for at least 1 day.")
+    if not 1 <= len(common_name) <= 64:
+        raise ValueError(f"common_name={common_name!r}: give 1 to 64 characters (an X.509 limit).")
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
     key_path, cert_path = directory / PRIVATE_KEY_FILE, directory / PUBLIC_CERT_FILE

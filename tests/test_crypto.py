@@ -296,6 +296,18 @@ def test_generate_key_pair(tmp_path: Path) -> None:
     assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [({"days": 0}, "days=0"), ({"days": -5}, "days=-5"), ({"common_name": ""}, "common_name")],
+)
+def test_generate_checks_its_settings_first(
+    tmp_path: Path, settings: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        generate_key_pair(tmp_path / "keys", **settings)
+    assert not (tmp_path / "keys").exists()  # refused before anything was made
+
+
 def test_generate_refuses_when_only_cert_exists(tmp_path: Path) -> None:
     (tmp_path / "publicCert.pem").write_text("keep me")
     with pytest.raises(SecureKeyError, match=r"publicCert\.pem already exist"):
