@@ -312,7 +312,18 @@ def _apply_js() -> Markup:
 # ------------------------------------------------------------------------- checks
 
 
+def _require(value: object, cls: type[WireModel], what: str) -> None:
+    """A clear TypeError for a plain dict (or anything else) where a model is expected."""
+    if not isinstance(value, cls):
+        raise TypeError(
+            f"{what}: expected a sblgen.{cls.__name__}, not {type(value).__name__}; build one "
+            f"with {cls.__name__}.model_validate(data) (the Jinja2, Django and Flask helpers "
+            "accept dicts as they are)."
+        )
+
+
 def _check_session(session: Session, options: SblOptions | None, what: str) -> None:
+    _require(session, Session, what)
     if session.clean:
         if options is None:
             raise RenderError(
@@ -339,6 +350,7 @@ def _check_secure(
     options: SblOptions | None,
     what: str,
 ) -> None:
+    _require(request, SecureRequest, what)
     if request.is_plaintext:
         if storefront is None:
             raise RenderError(
@@ -552,6 +564,7 @@ def buttons(
 ) -> Markup:
     """One button per product of a session (``label`` may use ``{path}`` and
     ``{quantity}``); for a checkout session id, one Checkout button."""
+    _require(session, Session, "buttons")
     if isinstance(session.checkout, str):
         return button(
             "Checkout" if "{path}" in label else label,
@@ -591,6 +604,8 @@ def embed(
     """A complete copy-paste snippet: session (and secure payload), loader in external
     mode, the SBL tag, and a button per product."""
     opts = _options(options)
+    if session is not None:
+        _require(session, Session, "embed")
     if secure_request is not None:
         _check_secure(secure_request, opts.storefront, opts, "embed")
         base = session.model_dump(exclude_none=True) if session else {}

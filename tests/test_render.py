@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -230,6 +231,21 @@ def test_button_errors() -> None:
         button("x", product='"><script>')
     with pytest.raises(RenderError, match="U\\+0000"):
         button("a\x00b", product="p")
+
+
+def test_plain_dicts_get_a_clear_type_error() -> None:
+    """The typed API takes models; a dict says how to make one (not an AttributeError)."""
+    data: Any = {"products": [{"path": "p", "quantity": 1}]}
+    calls: dict[str, Callable[[], object]] = {
+        "session_init": lambda: session_init(data),
+        "push": lambda: push(data),
+        "buttons": lambda: buttons(data),
+        "embed": lambda: embed(TEST_SHOP, session=data),
+        "secure": lambda: secure({"payload": {}, "key": ""}, storefront=TEST_SHOP),  # type: ignore[arg-type]
+    }
+    for what, call in calls.items():
+        with pytest.raises(TypeError, match=rf"^{what}: expected a sblgen\.\w+, not dict; "):
+            call()
 
 
 def test_options_validation() -> None:
