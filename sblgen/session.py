@@ -11,13 +11,12 @@ examples byte for byte.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, model_validator
 
 from sblgen._model import WireModel
 from sblgen.secure_request import SecureRequest
 from sblgen.types import (
+    Checkout,
     CountryCode,
     CouponCode,
     Email,
@@ -27,7 +26,6 @@ from sblgen.types import (
     PaymentMethod,
     ProductPath,
     Quantity,
-    SessionId,
     TagMap,
     first_duplicate,
 )
@@ -130,7 +128,7 @@ class Session(WireModel):
     hide_other_payment_methods: bool | None = None
     invoice_due_date: FutureDate | None = None
     cart_view_enabled: bool | None = None
-    checkout: Literal[True] | SessionId | None = None
+    checkout: Checkout | None = None
     clean: bool | None = None
     secure: SecureRequest | None = None
     authenticate: SecureRequest | None = None

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -35,6 +35,7 @@ from pydantic_core import PydanticCustomError
 
 __all__ = [
     "KNOWN_PAYMENT_METHODS",
+    "Checkout",
     "CountryCode",
     "CouponCode",
     "CurrencyCode",
@@ -442,6 +443,22 @@ CountryCode = Annotated[str, AfterValidator(country_code)]
 LanguageCode = Annotated[str, AfterValidator(language_code)]
 CurrencyCode = Annotated[str, AfterValidator(currency_code)]
 SessionId = Annotated[str, AfterValidator(_session_id)]
+
+
+def _checkout(value: object) -> object:
+    if value is True:
+        return value
+    if isinstance(value, str):
+        return _session_id(value)
+    raise ValueError(
+        f"checkout is True (JSON true: open checkout now) or a Sessions API session id, not "
+        f"{value!r}."
+    )
+
+
+#: ``checkout``: ``True`` or a session id, checked in one step (one clear error, not one per
+#: union member).
+Checkout = Annotated[Literal[True] | str, BeforeValidator(_checkout)]
 PaymentMethod = Annotated[str, AfterValidator(_payment_method)]
 Email = Annotated[str, AfterValidator(_email)]
 JsIdentifier = Annotated[str, AfterValidator(js_identifier)]

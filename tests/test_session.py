@@ -123,6 +123,14 @@ def test_each_rule_rejects(data: dict[str, Any], loc: str, message: str) -> None
     assert any(where.startswith(loc) and message in msg for where, msg in errors), errors
 
 
+@pytest.mark.parametrize("value", [False, 0, "", "bad id!", [True]])
+def test_a_bad_checkout_is_one_error_at_checkout(value: Any) -> None:
+    """Not one error per union member (``checkout.literal[True]``, ``checkout.str``...)."""
+    with pytest.raises(ValidationError) as exc:
+        Session.model_validate({"checkout": value})
+    assert [e["loc"] for e in exc.value.errors()] == [("checkout",)]
+
+
 def test_duplicate_product_paths_are_refused() -> None:
     with pytest.raises(ValidationError, match="appears more than once"):
         Session(products=[Product(path="a"), Product(path="a", quantity=2)])
