@@ -13,9 +13,9 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import model_validator
+from pydantic import BeforeValidator, model_validator
 
 from sblgen._model import WireModel
 
@@ -33,11 +33,20 @@ def _is_base64(text: str) -> bool:
     return bool(text)
 
 
+def _payload(value: object) -> object:
+    if isinstance(value, str | dict):
+        return value
+    raise ValueError(
+        "payload is base64 text (encrypted) or the plaintext payload object (test mode), "
+        f"not {type(value).__name__}."
+    )
+
+
 class SecureRequest(WireModel):
     """An encrypted secure payload (``payload`` and ``key`` both standard base64), or its
     test-mode form (``payload`` the plaintext object, ``key`` empty)."""
 
-    payload: str | dict[str, Any]
+    payload: Annotated[str | dict[str, Any], BeforeValidator(_payload)]
     key: str
 
     @model_validator(mode="after")

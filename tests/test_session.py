@@ -123,6 +123,19 @@ def test_each_rule_rejects(data: dict[str, Any], loc: str, message: str) -> None
     assert any(where.startswith(loc) and message in msg for where, msg in errors), errors
 
 
+@pytest.mark.parametrize("payload", [1, [1], None, 2.5])
+def test_a_bad_secure_payload_is_one_error_at_payload(payload: Any) -> None:
+    with pytest.raises(ValidationError) as exc:
+        Session.model_validate({"secure": {"payload": payload, "key": ""}})
+    assert [(e["loc"], e["msg"]) for e in exc.value.errors()] == [
+        (
+            ("secure", "payload"),
+            "Value error, payload is base64 text (encrypted) or the plaintext payload object "
+            f"(test mode), not {type(payload).__name__}.",
+        )
+    ]
+
+
 @pytest.mark.parametrize("value", [False, 0, "", "bad id!", [True]])
 def test_a_bad_checkout_is_one_error_at_checkout(value: Any) -> None:
     """Not one error per union member (``checkout.literal[True]``, ``checkout.str``...)."""
