@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 
-__all__ = ["ResponseModel", "WireModel", "dumps_compact"]
+__all__ = ["ResponseModel", "WireModel", "dumps_compact", "error_messages"]
 
 
 def dumps_compact(data: Any) -> str:
@@ -18,6 +18,24 @@ def dumps_compact(data: Any) -> str:
     '{"b":1,"a":"é"}'
     """
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def error_messages(err: ValidationError) -> list[tuple[tuple[int | str, ...], str]]:
+    """Each error of ``err`` as (location, message), without pydantic's ``Value error, ``
+    prefix on sblgen's own messages.
+
+    >>> from pydantic import TypeAdapter
+    >>> from sblgen.types import CountryCode
+    >>> try:
+    ...     TypeAdapter(CountryCode).validate_python("XX")
+    ... except ValidationError as err:
+    ...     error_messages(err)
+    [((), "'XX' is not an ISO 3166-1 alpha-2 country code; ...")]
+    """
+    return [
+        (tuple(item["loc"]), item["msg"].removeprefix("Value error, "))
+        for item in err.errors(include_url=False)
+    ]
 
 
 class WireModel(BaseModel):

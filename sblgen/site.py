@@ -58,6 +58,7 @@ from typing import Annotated, Any
 import jinja2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from sblgen._model import error_messages
 from sblgen._parallel import process_pool
 from sblgen.errors import SblgenError, SiteError
 from sblgen.integrations.jinja import SblHelpers
@@ -175,10 +176,9 @@ def _loc(parts: Sequence[int | str]) -> str:
 
 
 def _validation_error(file: Path, err: ValidationError) -> SiteError:
-    lines = [f"{file}: {len(err.errors())} problem(s):"]
-    for item in err.errors(include_url=False):
-        message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"  {_loc(item['loc'])}: {message}")
+    problems = error_messages(err)
+    lines = [f"{file}: {len(problems)} problem(s):"]
+    lines.extend(f"  {_loc(loc)}: {message}" for loc, message in problems)
     return SiteError("\n".join(lines))
 
 
@@ -354,9 +354,8 @@ def _template_location(err: BaseException, fallback: str) -> str:
 def _describe(err: Exception) -> str:
     """One line for an error raised while rendering."""
     if isinstance(err, ValidationError):
-        first = err.errors(include_url=False)[0]
-        message = first["msg"].removeprefix("Value error, ")
-        return f"invalid value: {_loc(first['loc'])}: {message}"
+        loc, message = error_messages(err)[0]
+        return f"invalid value: {_loc(loc)}: {message}"
     if isinstance(err, jinja2.UndefinedError | SblgenError):
         return str(err)
     return f"{type(err).__name__}: {err}"

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sblgen._model import error_messages
 from sblgen.errors import InputFileError
 
 EXIT_OK = 0
@@ -63,8 +64,6 @@ def load_data(source: str) -> Any:
 
 def format_validation_error(err: ValidationError) -> Iterator[str]:
     """Each error as ``path.to.field: message`` (``(top level)`` for whole-object rules)."""
-    for item in err.errors(include_url=False):
-        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        message = item["msg"]
-        message = message.removeprefix("Value error, ")
+    for loc, message in error_messages(err):
+        where = ".".join(str(part) for part in loc) or "(top level)"
         yield f"{where}: {message}"

@@ -32,7 +32,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from sblgen import render
-from sblgen._model import WireModel
+from sblgen._model import WireModel, error_messages
 from sblgen.errors import ConfigurationError
 from sblgen.render import SblOptions
 from sblgen.secure_request import SecureRequest
@@ -52,9 +52,8 @@ def options_from_settings(values: Mapping[str, Any], setting: Callable[[str], st
     try:
         return SblOptions.model_validate(values)
     except ValidationError as err:
-        first = err.errors(include_url=False)[0]
-        name = str(first["loc"][0]) if first["loc"] else "storefront"
-        message = first["msg"].removeprefix("Value error, ")
+        loc, message = error_messages(err)[0]
+        name = str(loc[0]) if loc else "storefront"
         raise ConfigurationError(f"{setting(name)}: {message}") from None
 
 
