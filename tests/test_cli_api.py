@@ -81,6 +81,24 @@ def test_webhook_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     )
 
 
+def test_webhook_secret_from_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = tmp_path / "body.json"
+    raw = b'{"events": [{"id": "e1", "type": "order.completed"}]}'
+    body.write_bytes(raw)
+    verify = ["webhook", "verify", "--signature", sign(raw, "new-secret"), str(body)]
+    monkeypatch.setenv("FS_WEBHOOK_OLD", "old-secret")
+    monkeypatch.setenv("FS_WEBHOOK_NEW", "new-secret")
+    assert main([*verify, "--secret-env", "FS_WEBHOOK_OLD", "--secret-env", "FS_WEBHOOK_NEW"]) == 0
+    assert capsys.readouterr().out.startswith("valid: 1 event(s)")
+    assert main([*verify, "--secret-env", "FS_WEBHOOK_OLD"]) == 1
+    assert main([*verify, "--secret-env", "FS_WEBHOOK_UNSET"]) == 2
+    assert "FS_WEBHOOK_UNSET is not set" in capsys.readouterr().err
+    assert main(verify) == 2  # no secret at all
+    assert "--secret-env" in capsys.readouterr().err
+
+
 def test_v2_commands(
     fake: FakeFastSpring, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

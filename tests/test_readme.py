@@ -55,7 +55,7 @@ def scratch(
     monkeypatch.setenv("FASTSPRING_API_PASSWORD", PASSWORD)
     monkeypatch.setenv("FASTSPRING_API_BASE_URL", server.base_url)
     monkeypatch.setenv("NONCE", "r4nd0m")
-    monkeypatch.setenv("SECRET", WEBHOOK_SECRET)
+    monkeypatch.setenv("FS_WEBHOOK_SECRET", WEBHOOK_SECRET)
     monkeypatch.setenv("SIG", sign(WEBHOOK_BODY, WEBHOOK_SECRET))
     session = CheckoutBuilder().product("pro-plan").coupon("SPRING").session().to_json()
     payload = CheckoutBuilder().product("pro-plan", price={"USD": 20}).secure_payload()

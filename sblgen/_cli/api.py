@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, load_data, read_bytes
+from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, env_value, load_data, read_bytes
 from sblgen.errors import InputFileError
 
 
@@ -52,7 +52,14 @@ def register(commands: Any) -> None:
         "verify",
         help="check X-FS-Signature over a raw body (exit 0 valid, 1 invalid)",
     )
-    verify.add_argument("--secret", required=True, action="append", help="repeat for rotation")
+    verify.add_argument("--secret", action="append", default=[], help="repeat for rotation")
+    verify.add_argument(
+        "--secret-env",
+        action="append",
+        default=[],
+        metavar="VAR",
+        help="environment variable holding a secret (keeps it out of `ps`); repeatable",
+    )
     verify.add_argument("--signature", required=True, help="the X-FS-Signature header value")
     verify.add_argument("body", nargs="?", default="-", metavar="BODY_FILE|-")
     verify.set_defaults(handler=_verify)
@@ -114,9 +121,12 @@ def _verify(args: argparse.Namespace) -> int:
     from sblgen.errors import WebhookSignatureError
     from sblgen.webhooks import parse_events, verify_signature
 
+    secrets = [*args.secret, *(env_value(name) for name in args.secret_env)]
+    if not secrets:
+        raise InputFileError("Give the webhook secret with --secret-env VAR (or --secret).")
     body = read_bytes(args.body)
     try:
-        verify_signature(body, args.signature, args.secret)
+        verify_signature(body, args.signature, secrets)
     except WebhookSignatureError as err:
         print(f"invalid: {err}")
         return EXIT_FAILURE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tomllib
 from collections.abc import Iterator
@@ -17,6 +18,15 @@ from sblgen.errors import InputFileError
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+
+
+def env_value(name: str) -> str:
+    """The value of environment variable ``name``: secrets stay off the command line,
+    where any user of the machine can read them (``ps``)."""
+    value = os.environ.get(name)
+    if value is None:
+        raise InputFileError(f"Environment variable {name} is not set.")
+    return value
 
 
 def read_text(source: str) -> tuple[str, str]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from typing import Any
 
-from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, load_data
+from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, env_value, load_data
 from sblgen.errors import InputFileError
 
 
@@ -57,12 +56,7 @@ def register(commands: Any) -> None:
 
 
 def _password(args: argparse.Namespace) -> str | None:
-    if not args.password_env:
-        return None
-    value = os.environ.get(args.password_env)
-    if value is None:
-        raise InputFileError(f"Environment variable {args.password_env} is not set.")
-    return value
+    return env_value(args.password_env) if args.password_env else None
 
 
 def _keygen(args: argparse.Namespace) -> int:
