@@ -374,9 +374,10 @@ _worker: tuple[Site, jinja2.Environment, Path] | None = None
 
 def _init_worker(site_dir: str, target: str, day: _dt.date) -> None:
     global _worker
-    from sblgen.types import _today
+    from sblgen.dates import frozen_today
 
-    _today.set(day)
+    # The worker builds with the parent's "today" for its whole life: enter, never leave.
+    frozen_today(day).__enter__()
     site = load_site(site_dir)
     _worker = (site, _environment(site), Path(target))
 
