@@ -100,3 +100,34 @@ def test_proto_tag_name_refused() -> None:
     """JavaScript object literals treat "__proto__" as the prototype: the tag would vanish."""
     with pytest.raises(ValidationError, match="'__proto__' cannot be a tag name"):
         TypeAdapter(t.TagMap).validate_python({"__proto__": "x"})
+
+
+@pytest.mark.parametrize("length", [1, 10])
+def test_session_id_of_ten_characters_or_fewer_is_refused_saying_why(length: int) -> None:
+    """The SBL reads a checkout string of <= 10 characters as a plain checkout."""
+    with pytest.raises(ValueError, match="10 characters or fewer as a plain 'open checkout'"):
+        t.session_id("a" * length)
+
+
+@pytest.mark.parametrize("length", [t.SESSION_ID_MIN_LENGTH, 128])
+def test_session_id_longer_than_ten_characters_is_accepted(length: int) -> None:
+    assert t.session_id("a" * length) == "a" * length
+
+
+@pytest.mark.parametrize("value", ["a" * 129, "abcdefghij/k", "abcdefghij k", "abcdefghijé"])
+def test_session_id_outside_the_url_safe_alphabet_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="is not a Sessions API session id"):
+        t.session_id(value)
+
+
+def test_session_id_rule_on_every_path() -> None:
+    """The model field, the checkout value and the builder all apply the one rule."""
+    from sblgen import CheckoutBuilder, Session
+
+    with pytest.raises(ValidationError, match="as a plain 'open checkout'"):
+        Session(checkout="a" * 10)
+    with pytest.raises(ValidationError, match="as a plain 'open checkout'"):
+        TypeAdapter(t.SessionId).validate_python("a" * 10)
+    with pytest.raises(ValidationError, match="as a plain 'open checkout'"):
+        CheckoutBuilder().checkout("a" * 10).session()
+    assert Session(checkout="a" * 11).to_dict() == {"checkout": "a" * 11}
