@@ -68,7 +68,7 @@ def register(commands: Any) -> None:
 def _create_session(args: argparse.Namespace) -> int:
     from sblgen.api.client import Client
     from sblgen.api.models import SessionRequest
-    from sblgen.render import SblOptions, embed, session_init
+    from sblgen.render import SblOptions, checkout_snippet, session_init
 
     request = SessionRequest.model_validate(load_data(args.request))
     with Client(timeout=args.timeout) as client:
@@ -78,7 +78,7 @@ def _create_session(args: argparse.Namespace) -> int:
     if args.storefront:
         options = SblOptions.model_validate({"storefront": args.storefront})
         print(f"hosted checkout: {response.hosted_url(options.storefront)}")
-        print(embed(options, session=response.checkout_session(), with_buttons=False))
+        print(checkout_snippet(response, options))
     else:
         print(session_init(response.checkout_session()))
     return EXIT_OK
@@ -86,7 +86,7 @@ def _create_session(args: argparse.Namespace) -> int:
 
 def _v2(args: argparse.Namespace) -> int:
     from sblgen.api.client import Client
-    from sblgen.api.v2 import CheckoutPath, LineItem, SessionCreate
+    from sblgen.api.v2 import CheckoutPath, SessionCreate, V2LineItem
 
     try:
         path = CheckoutPath.parse(args.checkout)
@@ -98,7 +98,7 @@ def _v2(args: argparse.Namespace) -> int:
         if args.v2_action == "create-session"
         else None
     )
-    item = LineItem.model_validate(load_data(args.item)) if args.v2_action == "add-item" else None
+    item = V2LineItem.model_validate(load_data(args.item)) if args.v2_action == "add-item" else None
     with Client(timeout=args.timeout) as client:
         checkout = client.checkout(path)
         if body is not None:

@@ -12,10 +12,11 @@ adds tomorrow must not break a seller today).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from sblgen._model import ResponseModel, WireModel
 from sblgen.session import Session
@@ -35,9 +36,6 @@ from sblgen.types import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from markupsafe import Markup
-
-    from sblgen.render import SblOptions
     from sblgen.storefront import Storefront
 
 __all__ = [
@@ -50,6 +48,22 @@ __all__ = [
     "SessionRequest",
     "SessionResponse",
 ]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+# shared: lead moves this to sblgen/_model.py
+def as_model(value: M | Mapping[str, Any], cls: type[M]) -> M:
+    """``value`` itself when it is a ``cls``, else ``cls`` validated from the mapping.
+
+    >>> as_model({"custom": "user-42"}, Lookup)
+    Lookup(custom='user-42')
+    >>> lookup = Lookup(custom="user-42")
+    >>> as_model(lookup, Lookup) is lookup
+    True
+    """
+    return value if isinstance(value, cls) else cls.model_validate(value)
+
 
 PositiveInt = Annotated[int, Field(ge=1, strict=True)]
 NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
@@ -159,6 +173,10 @@ class ResponseItem(ResponseModel):
 class SessionResponse(ResponseModel):
     """FastSpring's answer to ``POST /sessions``; unknown fields stay in ``model_extra``.
 
+    ``id`` is kept as FastSpring sends it (any non-empty string); the SBL's own rule for a
+    session id applies where it becomes ``checkout`` (:meth:`checkout_session`). For the page
+    snippet that opens it, see :func:`sblgen.render.checkout_snippet`.
+
     >>> r = SessionResponse.model_validate({"id": "Xy12AbCdEf34GhIj", "currency": "USD",
     ...     "expires": 1490303946745, "account": "A1", "subtotal": 9.99, "new": 1})
     >>> r.expires.isoformat(), r.model_extra
@@ -184,12 +202,6 @@ class SessionResponse(ResponseModel):
         from sblgen.storefront import Storefront
 
         return Storefront.parse(storefront).session_url(self.id)
-
-    def checkout_snippet(self, options: SblOptions, *, nonce: str | None = None) -> Markup:
-        """The page snippet that opens this session in a popup or embedded checkout."""
-        from sblgen.render import embed
-
-        return embed(options, session=self.checkout_session(), with_buttons=False, nonce=nonce)
 
 
 class ErrorBody(ResponseModel):
