@@ -142,7 +142,10 @@ def retry_after(response: httpx.Response, cap: float, attempt: int) -> float:
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """Whether to try a request again: at most ``max_retries`` more times, never a write
-    that may have reached the server, and never waiting longer than ``retry_after_cap``."""
+    that may have reached the server, and never waiting longer than ``retry_after_cap``.
+
+    The ``url`` each method takes is shown in errors as given: the clients build it from
+    their base URL, already made public (:func:`public_url`)."""
 
     max_retries: int
     retry_after_cap: float
