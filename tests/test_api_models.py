@@ -12,7 +12,6 @@ from pydantic import ValidationError
 
 from sblgen import CheckoutBuilder, SblOptions, UnsupportedFieldError
 from sblgen.api import SessionRequest, SessionResponse
-from sblgen.api.models import Lookup, as_model
 from sblgen.render import checkout_snippet
 from tests.jsontext import compact_js
 
@@ -272,11 +271,3 @@ def test_response_keeps_any_non_empty_id() -> None:
 def test_response_models_are_data() -> None:
     """Turning a response into HTML is the renderer's job (sblgen.render.checkout_snippet)."""
     assert not hasattr(SessionResponse, "checkout_snippet")
-
-
-def test_as_model() -> None:
-    lookup = Lookup(custom="user-42")
-    assert as_model(lookup, Lookup) is lookup
-    assert as_model({"custom": "user-42"}, Lookup) == lookup
-    with pytest.raises(ValidationError):
-        as_model({"custom": "ab"}, Lookup)

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import ValidationError
 
+from sblgen._model import as_model
 from sblgen._version import __version__
 from sblgen.api.checkout_sessions import (
     AsyncCheckoutSessions,
@@ -40,7 +41,7 @@ from sblgen.api.checkout_sessions import (
     Sender,
     SendRequest,
 )
-from sblgen.api.models import SessionRequest, SessionResponse, as_model
+from sblgen.api.models import SessionRequest, SessionResponse
 from sblgen.api.policy import RetryPolicy, public_url, unexpected_body
 from sblgen.api.v2 import CheckoutPath
 from sblgen.errors import ApiError, ConfigurationError

@@ -12,11 +12,10 @@ adds tomorrow must not break a seller today).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from sblgen._model import ResponseModel, WireModel
 from sblgen.session import Session
@@ -25,8 +24,12 @@ from sblgen.types import (
     CouponCode,
     Email,
     FrozenList,
+    Interval,
     LanguageCode,
     Money,
+    NonEmpty,
+    NonNegativeInt,
+    PositiveInt,
     PriceMap,
     ProductPath,
     Quantity,
@@ -48,26 +51,6 @@ __all__ = [
     "SessionRequest",
     "SessionResponse",
 ]
-
-M = TypeVar("M", bound=BaseModel)
-
-
-# shared: lead moves this to sblgen/_model.py
-def as_model(value: M | Mapping[str, Any], cls: type[M]) -> M:
-    """``value`` itself when it is a ``cls``, else ``cls`` validated from the mapping.
-
-    >>> as_model({"custom": "user-42"}, Lookup)
-    Lookup(custom='user-42')
-    >>> lookup = Lookup(custom="user-42")
-    >>> as_model(lookup, Lookup) is lookup
-    True
-    """
-    return value if isinstance(value, cls) else cls.model_validate(value)
-
-
-PositiveInt = Annotated[int, Field(ge=1, strict=True)]
-NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
-NonEmpty = Annotated[str, Field(min_length=1)]
 
 
 class ApiContact(WireModel):
@@ -101,7 +84,7 @@ class SessionPricing(WireModel):
 
     trial: NonNegativeInt | None = None
     renew: Literal["auto", "manual", "opt-auto", "opt-manual"] | None = None
-    interval: Literal["adhoc", "day", "week", "month", "year"] | None = None
+    interval: Interval | None = None
     interval_length: PositiveInt | None = None
     quantity_behavior: Literal["allow", "lock", "hide"] | None = None
     quantity_default: NonNegativeInt | None = None

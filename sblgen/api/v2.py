@@ -77,14 +77,14 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
-from sblgen._model import ResponseModel, WireModel, dumps_compact
-from sblgen.api.models import as_model
+from sblgen._model import ResponseModel, WireModel, as_model, dumps_compact
 from sblgen.errors import StorefrontError
 from sblgen.session import Session
 from sblgen.types import (
     CountryCode,
     Email,
     FrozenList,
+    NonEmpty,
     PriceMap,
     ProductPath,
     TagMap,
@@ -398,7 +398,7 @@ class V2Session(ResponseModel):
     (['READY'], 'https://acme.onfastspring.com/session/X', {'withTaxNetTotal': 9.9})
     """
 
-    id: Annotated[str, Field(min_length=1)]
+    id: NonEmpty
     live: bool | None = None
     currency: str | None = None
     expires: Timestamp | None = None
