@@ -43,6 +43,7 @@ from sblgen.api.checkout_sessions import (
 )
 from sblgen.api.models import SessionRequest, SessionResponse
 from sblgen.api.policy import RetryPolicy, public_url, unexpected_body
+from sblgen.api.resources import AsyncClientResources, ClientResources
 from sblgen.api.v2 import CheckoutPath
 from sblgen.errors import ApiError, ConfigurationError
 
@@ -115,9 +116,9 @@ def _headers(content: bytes | None) -> dict[str, str] | None:
     return {"Content-Type": "application/json"} if content is not None else None
 
 
-class Client:
+class Client(ClientResources):
     """Synchronous Sessions API client; use it as a context manager (or call
-    :meth:`close`)."""
+    :meth:`close`). REST resources: :class:`~sblgen.api.resources.ClientResources`."""
 
     def __init__(
         self,
@@ -176,6 +177,9 @@ class Client:
         sender: Sender[SendRequest] = Sender(self.request, self._settings.base_url)
         return CheckoutSessions(sender, CheckoutPath.parse(path))
 
+    def _resource_sender(self) -> Sender[SendRequest]:
+        return Sender(self.request, self._settings.base_url)
+
     def close(self) -> None:
         """Close the connection pool."""
         self._http.close()
@@ -190,7 +194,7 @@ class Client:
         return f"Client({self._settings!r})"
 
 
-class AsyncClient:
+class AsyncClient(AsyncClientResources):
     """Asynchronous Sessions API client (same rules as :class:`Client`)."""
 
     def __init__(
@@ -244,6 +248,9 @@ class AsyncClient:
         """Sessions API v2 for one checkout path (see :meth:`Client.checkout`)."""
         sender: Sender[AsyncSendRequest] = Sender(self.request, self._settings.base_url)
         return AsyncCheckoutSessions(sender, CheckoutPath.parse(path))
+
+    def _resource_sender(self) -> Sender[AsyncSendRequest]:
+        return Sender(self.request, self._settings.base_url)
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -37,6 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from sblgen.api.models import ErrorBody
+from sblgen.api.resource_data import result_failure
 from sblgen.errors import (
     ApiConnectionError,
     ApiError,
@@ -99,13 +100,18 @@ def error_for_response(method: str, url: str, response: httpx.Response) -> ApiEr
         data = json.loads(body) if body else None
     except ValueError:
         data = None
+    failure = result_failure(data)  # the REST resources' {"result": "error", ...} shape
     if isinstance(data, dict):
         parsed = ErrorBody.model_validate(data)
         message = parsed.message
         params = parsed.params
-        if message is None and isinstance(data.get("error"), str):
+        if message is None and failure is not None:
+            message, params = failure.message, failure.fields
+        elif message is None and isinstance(data.get("error"), str):
             message = data["error"]
     cls = _status_error(response.status_code)
+    if failure is not None and failure.not_found:
+        cls = NotFoundError
     return cls(method, public_url(url), response.status_code, body, message, params=params)
 
 
