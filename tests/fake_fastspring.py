@@ -77,6 +77,9 @@ class FakeFastSpring:
             ("POST", re.compile(r"/sessions"), _create_session),
             *V2_ROUTES,
         ]
+        from tests.fake_resources import install  # orders, subscriptions, accounts, prices, events
+
+        install(self)
         self._lock = threading.Lock()
         self._counter = 0
         fake = self
