@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from sblgen._cli import api_resources
 from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, env_value, load_data, read_bytes
 from sblgen.errors import InputFileError
 
@@ -45,6 +46,7 @@ def register(commands: Any) -> None:
             else:
                 command.add_argument(positional, metavar=positional.upper())
         command.set_defaults(handler=_v2, v2_action=name)
+    api_resources.register(sub)  # orders, subscriptions, accounts, prices, events
 
     webhook = commands.add_parser("webhook", help="check FastSpring webhook signatures")
     wsub = webhook.add_subparsers(dest="webhook_command", metavar="ACTION", required=True)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Iterable, Iterator
+from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeAlias, TypeVar, overload
 
@@ -268,7 +268,7 @@ class SyncHandle:
             except Exception as exc:  # handed to the operation, raised at its `yield`
                 value, error = None, exc
 
-    def _iterate(self, steps: Stream[T]) -> Iterator[T]:
+    def _iterate(self, steps: Stream[T]) -> Generator[T, None, None]:
         value: Any = None
         error: Exception | None = None
         try:
@@ -314,7 +314,7 @@ class AsyncHandle:
             except Exception as exc:
                 value, error = None, exc
 
-    async def _iterate(self, steps: Stream[T]) -> AsyncIterator[T]:
+    async def _iterate(self, steps: Stream[T]) -> AsyncGenerator[T, None]:
         value: Any = None
         error: Exception | None = None
         try:
@@ -389,9 +389,13 @@ class _Streamed(_Operation[P, T]):
     @overload  # type: ignore[override]
     def __get__(self, obj: None, owner: type[Any]) -> _Streamed[P, T]: ...
     @overload
-    def __get__(self, obj: SyncHandle, owner: type[Any]) -> Callable[P, Iterator[T]]: ...
+    def __get__(
+        self, obj: SyncHandle, owner: type[Any]
+    ) -> Callable[P, Generator[T, None, None]]: ...
     @overload
-    def __get__(self, obj: AsyncHandle, owner: type[Any]) -> Callable[P, AsyncIterator[T]]: ...
+    def __get__(
+        self, obj: AsyncHandle, owner: type[Any]
+    ) -> Callable[P, AsyncGenerator[T, None]]: ...
     def __get__(self, obj: Any, owner: type[Any]) -> Any:
         if obj is None:
             return self
