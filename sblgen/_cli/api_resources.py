@@ -82,6 +82,7 @@ def register(sub: Any) -> None:
     )
     pull.add_argument(
         "--handler",
+        dest="event_handler",
         metavar="MODULE:FUNCTION",
         help="a function taking the event's JSON object and returning True when processed",
     )
@@ -233,7 +234,7 @@ def _pull(args: argparse.Namespace) -> int:
     from sblgen.api.events_api import pull_events
 
     since = parse_since(args.since)
-    handler = load_handler(args.handler) if args.handler else None
+    handler = load_handler(args.event_handler) if args.event_handler else None
     with _client(args) as client:
         if handler is None:
             events = list(client.events.unprocessed(begin=since))
@@ -247,13 +248,14 @@ def _pull(args: argparse.Namespace) -> int:
             try:
                 done = handler(event)
             except Exception as err:
+                name = type(err).__name__
                 raise HandlerError(
-                    f"{args.handler} raised {type(err).__name__} on event {event.get('id')!r}: "
-                    f"{err}; the events before it are marked, the rest wait for the next run."
+                    f"{args.event_handler} raised {name} on event {event.get('id')!r}: {err}; "
+                    "the events before it are marked, the rest wait for the next run."
                 ) from None
             if not isinstance(done, bool):
                 raise HandlerError(
-                    f"{args.handler} returned {type(done).__name__}; return True (processed) "
+                    f"{args.event_handler} returned {type(done).__name__}; return True (processed) "
                     "or False (leave it for the next run)."
                 )
             return done
