@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -67,7 +68,7 @@ def test_get_reads_every_documented_field(data: FakeResources, client: Client) -
     ]
     assert order.subscription_ids == (placed["items"][0]["subscription"],)
     assert order.tags == {"user": "u1"}
-    assert str(order.total) == "75.0"
+    assert order.total == Decimal(75)
     # Unknown fields and FastSpring's …Display/…Value siblings stay readable.
     assert order.model_extra is not None
     assert order.model_extra["changedInSeconds"] == placed["changed"] // 1000

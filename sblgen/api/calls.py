@@ -149,8 +149,8 @@ def model_parser(
         except ValidationError as err:
             parse_json(method, url, response)  # raises for result: error or non-JSON
             raise _invalid(method, url, response, cls, err) from None
-        if getattr(model, "result", None) == "error":
-            parse_json(method, url, response)  # raises the typed error
+        if getattr(model, "result", None) == "error" or (key is not None and not key(model)):
+            parse_json(method, url, response)  # raises the typed error for a result: error
         return checked(method, url, response, model)
 
     def parse(method: str, url: str, response: httpx.Response) -> M:

@@ -52,7 +52,11 @@ __all__ = ["AsyncOrders", "Orders", "OrderScope", "OrderStatus", "order_list_que
 OrderScope = Literal["all", "live", "test"]
 OrderStatus = Literal["completed", "canceled", "failed"]
 
-_parse_order = model_parser(Order, fast=True)
+def _order_id(order: Order) -> str:
+    return order.order_id
+
+
+_parse_order = model_parser(Order, key=_order_id, fast=True)
 _parse_page = model_parser(OrderPage, fast=True)
 
 

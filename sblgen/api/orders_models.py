@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, model_validator
+from pydantic import BeforeValidator
 
 from sblgen._model import ResponseModel
 from sblgen.api.accounts_models import Account
@@ -119,15 +119,6 @@ class Order(ResultFields):
     quote: str | None = None
     site_id: str | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _an_order(cls, data: Any) -> Any:
-        if isinstance(data, str):  # an order list that holds ids only
-            return {"order": data, "id": data}
-        if isinstance(data, dict) and not (data.get("order") or data.get("id")):
-            raise ValueError("an order needs its id ('order' or 'id')")
-        return data
-
     @property
     def order_id(self) -> str:
         """The order id (``order``, or the older ``id``)."""
@@ -145,7 +136,13 @@ class Order(ResultFields):
 
 
 def _orders(value: object) -> object:
-    return () if value is None else value
+    """``null`` reads as no orders; an id (a list that holds ids only) as an order with just
+    its id."""
+    if value is None:
+        return ()
+    if isinstance(value, list | tuple):
+        return [{"order": v, "id": v} if isinstance(v, str) else v for v in value]
+    return value
 
 
 class OrderPage(ResultFields):

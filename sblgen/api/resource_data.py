@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 from sblgen._model import ResponseModel
 from sblgen.api.v2 import url_segment
@@ -77,10 +77,16 @@ def _count(value: object) -> object:
 
 #: A money amount or rate as FastSpring sends it: a JSON number, or (in some documented
 #: examples) text such as ``"10.0"``. Text that holds no number (``"null"``) reads as
-#: ``None`` rather than failing the whole response.
-Amount = Annotated[Decimal | None, BeforeValidator(_amount)]
+#: ``None`` rather than failing the whole response. (A plain number is read natively; only
+#: anything else goes through the lenient reader.)
+Amount = Annotated[
+    Decimal | Annotated[Decimal | None, BeforeValidator(_amount)],
+    Field(union_mode="left_to_right"),
+]
 #: A whole number sent as a number or as text (``"2"``); ``"null"`` reads as ``None``.
-Count = Annotated[int | None, BeforeValidator(_count)]
+Count = Annotated[
+    int | Annotated[int | None, BeforeValidator(_count)], Field(union_mode="left_to_right")
+]
 
 
 def ref_id(value: object, *keys: str) -> str | None:
