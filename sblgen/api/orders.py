@@ -52,6 +52,7 @@ __all__ = ["AsyncOrders", "Orders", "OrderScope", "OrderStatus", "order_list_que
 OrderScope = Literal["all", "live", "test"]
 OrderStatus = Literal["completed", "canceled", "failed"]
 
+
 def _order_id(order: Order) -> str:
     return order.order_id
 
