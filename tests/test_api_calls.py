@@ -305,3 +305,18 @@ def test_errors_propagate_and_streams_close() -> None:
     assert next(numbers) == 2
     numbers.close()  # stops the inner steps too: nothing more is sent
     assert sent == ["/t/missing", "/t/0"]
+
+
+def test_null_lists_read_as_empty_and_event_ids() -> None:
+    from sblgen.api import Account
+    from sblgen.api.events_models import EventPage
+
+    order = Order.model_validate({"order": "o1", "items": None, "coupons": None})
+    assert order.items == () and order.coupons == () and order.subscription_ids == ()
+    assert Account.model_validate({"id": "a1", "orders": None}).orders == ()
+    page = EventPage.model_validate({"events": [{"event": "e1", "type": "order.completed"}]})
+    assert page.events[0].id == "e1" and page.events[0].wire == {
+        "event": "e1",
+        "type": "order.completed",
+    }
+    assert EventPage.model_validate({"events": None}).events == ()

@@ -22,7 +22,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from sblgen._model import ResponseModel, WireModel
 from sblgen.api.models import Lookup
-from sblgen.api.resource_data import ResultFields, ref_id
+from sblgen.api.resource_data import Items, ResultFields, ref_id
 from sblgen.types import CountryCode, Email, LanguageCode
 
 __all__ = [
@@ -43,6 +43,8 @@ Text255 = Annotated[str, Field(min_length=1, max_length=255)]
 
 def _ids(value: object) -> object:
     """A list of ids, where an entry may also be an object holding the id."""
+    if value is None:
+        return ()
     if not isinstance(value, list | tuple):
         return value
     ids = [ref_id(item, "id", "order", "subscription", "account") for item in value]
@@ -115,7 +117,7 @@ class Account(ResultFields):
     payment: dict[str, Any] | None = None
     orders: Annotated[tuple[str, ...], BeforeValidator(_ids)] = ()
     subscriptions: Annotated[tuple[str, ...], BeforeValidator(_ids)] = ()
-    charges: tuple[dict[str, Any], ...] = ()
+    charges: Items[dict[str, Any]] = ()
     subscribed: bool | None = None
 
     @property

@@ -21,7 +21,7 @@ from typing import Any, Self
 
 from pydantic import ModelWrapValidatorHandler, PrivateAttr, model_validator
 
-from sblgen.api.resource_data import Count, ResultFields
+from sblgen.api.resource_data import Count, Items, ResultFields
 from sblgen.types import Timestamp
 
 __all__ = ["ApiEvent", "EventPage"]
@@ -43,7 +43,10 @@ class ApiEvent(ResultFields):
     @model_validator(mode="wrap")
     @classmethod
     def _keep_wire(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
-        event = handler(data)
+        if isinstance(data, dict) and not data.get("id") and data.get("event"):
+            event = handler({**data, "id": data["event"]})  # only "event" names the id
+        else:
+            event = handler(data)
         if isinstance(data, dict):
             event._wire = data
         return event
@@ -63,4 +66,4 @@ class EventPage(ResultFields):
     next_page: Count = None
     total: Count = None
     more: bool | None = None
-    events: tuple[ApiEvent, ...] = ()
+    events: Items[ApiEvent] = ()

@@ -23,7 +23,15 @@ from pydantic import BeforeValidator
 
 from sblgen._model import ResponseModel
 from sblgen.api.accounts_models import Account
-from sblgen.api.resource_data import Amount, Count, ProductInfo, ResultFields, product_ref, ref_id
+from sblgen.api.resource_data import (
+    Amount,
+    Count,
+    Items,
+    ProductInfo,
+    ResultFields,
+    product_ref,
+    ref_id,
+)
 from sblgen.api.subscriptions_models import Subscription
 from sblgen.types import Timestamp
 
@@ -110,11 +118,11 @@ class Order(ResultFields):
     payment: dict[str, Any] | None = None
     customer: OrderCustomer | None = None
     address: OrderAddress | None = None
-    recipients: tuple[dict[str, Any], ...] = ()
-    notes: tuple[Any, ...] = ()
-    items: tuple[OrderItem, ...] = ()
-    coupons: tuple[str, ...] = ()
-    returns: tuple[dict[str, Any], ...] = ()
+    recipients: Items[dict[str, Any]] = ()
+    notes: Items[Any] = ()
+    items: Items[OrderItem] = ()
+    coupons: Items[str] = ()
+    returns: Items[dict[str, Any]] = ()
     tags: dict[str, Any] | None = None
     quote: str | None = None
     site_id: str | None = None

@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import Field
 
 from sblgen._model import ResponseModel
-from sblgen.api.resource_data import Amount, Count, ResultFields
+from sblgen.api.resource_data import Amount, Count, Items, ResultFields
 
 __all__ = ["CountryPrice", "PricePage", "ProductPrice", "QuantityTier"]
 
@@ -80,4 +80,4 @@ class PricePage(ResultFields):
     page: Count = None
     limit: Count = None
     next_page: Count = None
-    products: tuple[ProductPrice, ...] = ()
+    products: Items[ProductPrice] = ()

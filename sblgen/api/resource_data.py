@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BeforeValidator, Field
 
@@ -37,6 +37,7 @@ from sblgen.api.v2 import url_segment
 __all__ = [
     "Amount",
     "Count",
+    "Items",
     "ProductInfo",
     "ResultFailure",
     "ResultFields",
@@ -49,6 +50,8 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------- lenient values
+
+T = TypeVar("T")
 
 
 def _amount(value: object) -> object:
@@ -86,6 +89,18 @@ Amount = Annotated[
 #: A whole number sent as a number or as text (``"2"``); ``"null"`` reads as ``None``.
 Count = Annotated[
     int | Annotated[int | None, BeforeValidator(_count)], Field(union_mode="left_to_right")
+]
+
+
+def _none_as_empty(value: object) -> object:
+    return () if value is None else value
+
+
+#: A list FastSpring may also send as ``null`` (read as empty). A list is read natively;
+#: only ``null`` goes through Python.
+Items = Annotated[
+    tuple[T, ...] | Annotated[tuple[T, ...], BeforeValidator(_none_as_empty)],
+    Field(union_mode="left_to_right"),
 ]
 
 

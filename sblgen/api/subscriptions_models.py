@@ -22,7 +22,15 @@ from pydantic import Field
 
 from sblgen._model import ResponseModel, WireModel
 from sblgen.api.accounts_models import Account
-from sblgen.api.resource_data import Amount, Count, ProductInfo, ResultFields, product_ref, ref_id
+from sblgen.api.resource_data import (
+    Amount,
+    Count,
+    Items,
+    ProductInfo,
+    ResultFields,
+    product_ref,
+    ref_id,
+)
 from sblgen.types import CouponCode, FrozenList, PositiveInt, PriceMap, ProductPath, Timestamp
 
 __all__ = [
@@ -91,9 +99,9 @@ class Subscription(ResultFields):
     initial_order_id: str | None = None
     initial_order_reference: str | None = None
     quote: str | None = None
-    addons: tuple[dict[str, Any], ...] = ()
-    discounts: tuple[dict[str, Any], ...] = ()
-    instructions: tuple[dict[str, Any], ...] = ()
+    addons: Items[dict[str, Any]] = ()
+    discounts: Items[dict[str, Any]] = ()
+    instructions: Items[dict[str, Any]] = ()
     setup_fee: dict[str, Any] | None = None
 
     @property
@@ -177,7 +185,7 @@ class PlanEstimate(ResponseModel):
     subscription_subtotal: Amount = None
     subscription_tax: Amount = None
     subscription_total: Amount = None
-    addons: tuple[dict[str, Any], ...] = ()
+    addons: Items[dict[str, Any]] = ()
 
 
 class AmountDue(ResponseModel):
