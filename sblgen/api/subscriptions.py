@@ -139,11 +139,9 @@ class _SubscriptionCalls:
         """Remove a scheduled cancellation (``"deactivation": null``); the buyer is billed
         again as if it had never been canceled. Returns the subscription read back after
         the change; a deactivated one raises (FastSpring: "Subscription is not active.")."""
-        item = {"subscription": subscription_id, "deactivation": None}
-        subscription_path(subscription_id)  # the same id rule as every other call
-        body = _json({"subscriptions": [item]})
+        path = subscription_path(subscription_id)  # the id rule of every other call
+        body = _json({"subscriptions": [{"subscription": subscription_id, "deactivation": None}]})
         yield from perform(Call("POST", "/subscriptions", body, False, _parse_result))
-        path = subscription_path(subscription_id)
         return (yield from perform(Call("GET", path, None, True, _still_canceled)))
 
     @operation
@@ -181,7 +179,7 @@ class _SubscriptionCalls:
         without proration. Preview the cost first with :meth:`estimate`."""
         if product is None and quantity is None and coupons is None:
             raise ValueError("Give what to change: product=, quantity= or coupons=.")
-        subscription_path(subscription_id)
+        subscription_path(subscription_id)  # the id rule, though the id goes in the body
         change = SubscriptionChange(
             subscription=subscription_id,
             product=product,
@@ -205,7 +203,7 @@ class _SubscriptionCalls:
         """``POST /subscriptions/estimate``: what a prorated change to ``product`` (or
         ``quantity``, ``pricing``) would cost now and at the next charge. Commits nothing,
         so it is retried like a read."""
-        subscription_path(subscription_id)
+        subscription_path(subscription_id)  # the id rule, though the id goes in the body
         request = SubscriptionEstimateRequest(
             subscription=subscription_id,
             product=product,
