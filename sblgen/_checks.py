@@ -36,18 +36,17 @@ def require(value: object, cls: type[WireModel], what: str) -> None:
 def check_session(session: Session, options: SblOptions | None, what: str) -> None:
     """``session`` can go on a page whose script tag says ``options`` (``None``: unknown)."""
     require(session, Session, what)
-    if session.clean:
-        if options is None:
-            raise RenderError(
-                f"{what}: the session sets clean=True, which only works with data-continuous "
-                "on the script tag; pass options=SblOptions(..., continuous=True) so sblgen "
-                "can check it."
-            )
-        if not options.continuous:
-            raise RenderError(
-                f"{what}: the session sets clean=True but the script tag has no "
-                "data-continuous; use SblOptions(..., continuous=True) or drop clean."
-            )
+    if session.clean and options is None:
+        raise RenderError(
+            f"{what}: the session sets clean=True, which only works with data-continuous on "
+            "the script tag; pass options=SblOptions(..., continuous=True) so sblgen can "
+            "check it."
+        )
+    if session.clean and options is not None and not options.continuous:
+        raise RenderError(
+            f"{what}: the session sets clean=True but the script tag has no data-continuous; "
+            "use SblOptions(..., continuous=True) or drop clean."
+        )
     for field in ("secure", "authenticate"):
         request = getattr(session, field)
         if request is not None:

@@ -62,23 +62,23 @@ from sblgen.storefront import Storefront
 from sblgen.types import ProductPath
 
 __all__ = [
-    # re-exported, defined in sblgen.options and sblgen.html_json
-    "ACTIONS",
-    "DEFAULT_SBL_VERSION",
-    "Mode",
-    "SblOptions",
-    "html_safe_json",
-    # defined here (LOADER_PATH beside the templates it feeds)
-    "LOADER_PATH",
+    # the snippets, in the order a page uses them
+    "session_init",
+    "loader_tag",
+    "script_tag",
+    "push",
+    "secure",
     "button",
     "buttons",
     "embed",
     "loader_js",
-    "loader_tag",
-    "push",
-    "script_tag",
-    "secure",
-    "session_init",
+    "LOADER_PATH",
+    # re-exported from sblgen.options and sblgen.html_json
+    "SblOptions",
+    "Mode",
+    "ACTIONS",
+    "DEFAULT_SBL_VERSION",
+    "html_safe_json",
 ]
 
 

@@ -62,7 +62,8 @@ from sblgen._model import error_messages
 from sblgen._parallel import process_pool
 from sblgen.errors import SblgenError, SiteError
 from sblgen.integrations.jinja import SblHelpers
-from sblgen.render import SblOptions, loader_js
+from sblgen.options import SblOptions
+from sblgen.render import loader_js
 from sblgen.secure_request import SecureRequest
 from sblgen.session import Session
 from sblgen.storefront import Storefront

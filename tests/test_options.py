@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from pydantic import ValidationError
 
@@ -85,3 +88,15 @@ def test_render_re_exports_the_options_model() -> None:
     """``from sblgen.render import SblOptions`` keeps working."""
     assert render_module.SblOptions is SblOptions
     assert render_module.ACTIONS is ACTIONS
+
+
+def test_options_is_a_pure_model_module() -> None:
+    """Importing the options model loads nothing that renders."""
+    code = (
+        "import sys, sblgen.options; "
+        "print(','.join(m for m in ('jinja2', 'markupsafe', 'sblgen.render') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == ""

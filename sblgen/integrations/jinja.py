@@ -34,7 +34,7 @@ from pydantic import ValidationError
 from sblgen import render
 from sblgen._model import WireModel, error_messages
 from sblgen.errors import ConfigurationError
-from sblgen.render import SblOptions
+from sblgen.options import SblOptions
 from sblgen.secure_request import SecureRequest
 from sblgen.session import Session
 
