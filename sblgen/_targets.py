@@ -189,7 +189,7 @@ def refuse(target: Target, d: Description, **call: object) -> None:
         if scope == "item":
             for item in d.items:
                 for refusal in refusals:
-                    _check(target, refusal, partial(getattr, item), f" for {item.path!r}")
+                    _check(target, refusal, partial(getattr, item), suffix=f" for {item.path!r}")
         elif scope == "contact":
             contact = dict(d.contact or ())
             for refusal in refusals:
@@ -203,8 +203,9 @@ def _check(
     target: Target,
     refusal: Refusal,
     value: Callable[[str], object],
-    suffix: str = "",
+    *,
     prefix: str = "",
+    suffix: str = "",
 ) -> None:
     names = [_SHOWN.get(name, name) for name in refusal.fields if value(name) is not None]
     if not names:

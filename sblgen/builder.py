@@ -2,9 +2,10 @@
 
 :class:`CheckoutBuilder` is immutable: every method returns a new builder, so a base
 description can be shared and specialised safely. Emit with :meth:`CheckoutBuilder.session`
-(the SBL session object). A target that cannot carry part of the description refuses it with
-an :class:`~sblgen.errors.UnsupportedFieldError` naming the target and the fix, instead of
-dropping it.
+(the SBL session object), :meth:`~CheckoutBuilder.secure_payload` or
+:meth:`~CheckoutBuilder.api_request`. A target that cannot carry part of the description
+refuses it with an :class:`~sblgen.errors.UnsupportedFieldError` naming the target and the
+fix, instead of dropping it (one table says what each target can carry: ``sblgen._targets``).
 
 >>> cart = (CheckoutBuilder()
 ...         .product("pro-plan")
