@@ -34,13 +34,14 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
+	$(PY) -m mypy --strict docs/_ext
 
 pytest: $(STAMP) browser
 	$(PY) -m pytest -q
 
 ## docs: the documentation site, built strictly (a broken reference or link fails)
 docs: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet --site-dir $(DOCS_DIR)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir $(DOCS_DIR)
 	@echo "Open it: $(PY) -m webbrowser file://$(CURDIR)/$(DOCS_DIR)/index.html"
 
 test: lint typecheck pytest docs

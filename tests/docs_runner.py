@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 
-class StepFailed(Exception):
+class ExampleError(Exception):
     """One example did not work as written."""
 
 
@@ -43,7 +43,7 @@ def _serve(argv: list[str]) -> None:
             banner = process.stdout.readline()
             url = re.search(r"http://127\.0\.0\.1:\d+/", banner)
             if url is None:
-                raise StepFailed(f"no URL in the banner: {banner!r}")
+                raise ExampleError(f"no URL in the banner: {banner!r}")
             with urllib.request.urlopen(url.group(0) + "index.html", timeout=10) as response:
                 response.read()
         finally:
@@ -64,7 +64,7 @@ def _sblgen(line: str) -> str:
         except SystemExit as exit_:  # --help, --version
             code = exit_.code if isinstance(exit_.code, int) else 1
     if code != 0:
-        raise StepFailed(f"{line!r} exited with status {code}: {err.getvalue().strip()}")
+        raise ExampleError(f"{line!r} exited with status {code}: {err.getvalue().strip()}")
     return out.getvalue()
 
 
@@ -75,7 +75,7 @@ def _run_sh(text: str) -> str:
         if not line or line.startswith("#"):
             continue
         if not line.startswith("sblgen "):
-            raise StepFailed(f"{line!r}: only sblgen commands can run here")
+            raise ExampleError(f"{line!r}: only sblgen commands can run here")
         output.append(_sblgen(line))
     return "".join(output)
 
@@ -104,13 +104,13 @@ def run(steps: list[dict[str, Any]]) -> None:
                 last = _run_sh(step["text"])
             elif kind == "output":
                 if last.rstrip() != step["text"].rstrip():
-                    raise StepFailed(
+                    raise ExampleError(
                         f"the block before printed:\n{last.rstrip()}\n"
                         f"but the page shows:\n{step['text'].rstrip()}"
                     )
             else:
-                raise StepFailed(f"unknown step kind {kind!r}")
-        except StepFailed as err:
+                raise ExampleError(f"unknown step kind {kind!r}")
+        except ExampleError as err:
             print(f"{where}: {err}", file=sys.stderr)
             sys.exit(1)
         except Exception:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.filters
 import pytest
 
 import sblgen
@@ -223,7 +224,7 @@ def template_view(tmp_path: Path) -> dict[str, list[str]]:
     sblgen.build_site(tmp_path, tmp_path / "out")
     view: dict[str, list[str]] = json.loads((tmp_path / "out" / "index.html").read_text())
     view["variables"] = sorted(set(view["variables"]) - set(jinja2.defaults.DEFAULT_NAMESPACE))
-    view["filters"] = sorted(set(view["filters"]) - set(jinja2.defaults.DEFAULT_FILTERS))
+    view["filters"] = sorted(set(view["filters"]) - set(jinja2.filters.FILTERS))
     return view
 
 

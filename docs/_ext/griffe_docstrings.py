@@ -11,8 +11,9 @@ sblgen's docstrings are written for ``help()`` and pytest's doctest runner, not 
 
 On top of griffe-pydantic (listed before this extension), for pydantic models:
 
-- each field's entry starts with its FastSpring (JSON) name, read from the model itself, so
-  ``payment_contact`` shows that it is sent as ``paymentContact``;
+- a field whose FastSpring (JSON) name differs from its Python name starts with that name,
+  read from the model itself (``payment_contact`` is sent as ``paymentContact``), and a
+  field that is never sent says so;
 - a class attribute without an annotation, such as ``__str__ = __repr__``, is not a field;
 - private validators (``_check_rules``) are implementation details and are not listed.
 
@@ -70,40 +71,43 @@ def rewrite(text: str) -> str:
     return "\n".join(out)
 
 
-def _wire_names(cls: griffe.Class) -> dict[str, str]:
-    """Attribute name -> JSON name of a pydantic model's sent fields ({} if not importable)."""
+def _wire_notes(cls: griffe.Class) -> dict[str, str]:
+    """Attribute name -> a note on its JSON name, for the fields of a pydantic model whose
+    JSON name differs or that are never sent ({} if the model cannot be imported)."""
     module, _, name = cls.path.rpartition(".")
     try:
         model = getattr(importlib.import_module(module), name)
         fields = model.model_fields
     except (ImportError, AttributeError):
         return {}
-    return {
-        field: info.serialization_alias or info.alias or field
-        for field, info in fields.items()
-        if not info.exclude
-    }
+    notes = {}
+    for field, info in fields.items():
+        wire = info.serialization_alias or info.alias or field
+        if info.exclude:
+            notes[field] = "Checked by sblgen only: never sent to FastSpring."
+        elif wire != field:
+            notes[field] = f"FastSpring name: `{wire}`"
+    return notes
 
 
 def _pydantic_model(cls: griffe.Class) -> None:
-    wire = _wire_names(cls)
+    notes = _wire_notes(cls)
     for name, member in cls.members.items():
-        if member.is_alias:
-            continue
-        if "pydantic-validator" in member.labels and name.startswith("_"):
+        validator = "pydantic-validator" in member.labels
+        if isinstance(member, griffe.Function) and validator and name.startswith("_"):
             member.labels.discard("pydantic-validator")
             for target in member.extra["griffe_pydantic"].get("targets", []):
                 validators = target.extra["griffe_pydantic"].get("validators", [])
                 target.extra["griffe_pydantic"]["validators"] = [
                     v for v in validators if v is not member
                 ]
-        if "pydantic-field" not in member.labels:
+        if not isinstance(member, griffe.Attribute) or "pydantic-field" not in member.labels:
             continue
         if member.annotation is None:  # e.g. ``__str__ = __repr__``
             member.labels.discard("pydantic-field")
             member.labels.add("class-attribute")
-        elif name in wire:
-            line = f"FastSpring name: `{wire[name]}`"
+        elif name in notes:
+            line = notes[name]
             if member.docstring is None:
                 member.docstring = griffe.Docstring(line, parent=member)
             else:
@@ -117,10 +121,10 @@ def _walk(obj: griffe.Object, seen: set[str]) -> None:
     if obj.docstring is not None:
         obj.docstring.value = rewrite(obj.docstring.value)
     for member in obj.members.values():
-        if not member.is_alias:
-            _walk(member, seen)  # type: ignore[arg-type]
-    if obj.is_class and "pydantic-model" in obj.labels:
-        _pydantic_model(obj)  # type: ignore[arg-type]
+        if isinstance(member, griffe.Object):  # not an alias: its target is walked where it is
+            _walk(member, seen)
+    if isinstance(obj, griffe.Class) and "pydantic-model" in obj.labels:
+        _pydantic_model(obj)
 
 
 class DocstringsForMarkdown(griffe.Extension):
