@@ -60,7 +60,7 @@ def _password(args: argparse.Namespace) -> str | None:
 
 
 def _keygen(args: argparse.Namespace) -> int:
-    from sblgen.crypto import generate_key_pair
+    from sblgen.keygen import generate_key_pair
 
     key_path, cert_path = generate_key_pair(args.out_dir, force=args.force)
     print(f"wrote {key_path} (keep it secret, on the server)")
