@@ -64,7 +64,8 @@ class SblHelpers:
         if storefront is not None:
             if self.options is None:
                 return SblOptions.model_validate({"storefront": storefront})
-            return self.options.model_copy(update={"storefront": storefront})
+            # model_copy(update=...) would skip validation and keep the string.
+            return SblOptions.model_validate({**dict(self.options), "storefront": storefront})
         if self.options is None:
             raise jinja2.TemplateRuntimeError(
                 "sbl_script() needs a storefront: pass storefront=... or install the helpers "
