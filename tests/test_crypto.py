@@ -196,6 +196,19 @@ def test_bad_private_keys(path: str, password: str | None, message: str) -> None
         PrivateKey.from_file(KEYS / path, password=password)
 
 
+def test_key_files_are_read_with_a_size_limit(tmp_path: Path) -> None:
+    from sblgen.crypto import MAX_PEM_FILE_BYTES
+
+    huge = tmp_path / "huge.pem"
+    huge.write_bytes((KEYS / "test-privatekey.pem").read_bytes().ljust(MAX_PEM_FILE_BYTES + 1))
+    with pytest.raises(SecureKeyError, match=r"^Private key file .* is larger than 1000000 bytes"):
+        PrivateKey.from_file(huge)
+    with pytest.raises(SecureKeyError, match=r"^Certificate file .* is larger than"):
+        PublicCertificate.from_file(huge)
+    with pytest.raises(SecureKeyError, match=r"^Certificate file .* does not exist\.$"):
+        PublicCertificate.from_file(tmp_path / "missing.pem")
+
+
 def test_bad_certificates() -> None:
     with pytest.raises(SecureKeyError, match=r"not a PEM X.509 certificate"):
         PublicCertificate.from_file(KEYS / "test-privatekey.pem")

@@ -64,3 +64,50 @@ def test_never_replaces_a_folder_it_did_not_build(
     (tmp_path / "file").write_text("x")
     with pytest.raises(SiteError, match="not a folder"):
         build_site(site, tmp_path / "file")
+
+
+def test_check_replaceable_asks_for_the_planned_files_only_when_needed(tmp_path: Path) -> None:
+    from sblgen.site.output import check_replaceable
+
+    def planned() -> set[str]:
+        asked.append(True)
+        return {"a.html"}
+
+    asked: list[bool] = []
+    out = tmp_path / "out"
+    check_replaceable(out, planned, force=False)  # missing
+    out.mkdir()
+    (out / "a.html").write_text("old")
+    check_replaceable(out, planned, force=True)
+    (out / BUILD_MARKER).write_text("")
+    check_replaceable(out, planned, force=False)
+    assert asked == []
+    (out / BUILD_MARKER).unlink()
+    check_replaceable(out, planned, force=False)  # every file is one the build writes again
+    assert asked == [True]
+    (out / "b.html").write_text("mine")
+    with pytest.raises(SiteError, match=r"\(b\.html\)"):
+        check_replaceable(out, planned, force=False)
+
+
+def test_staged_output_swaps_in_whole_or_not_at_all(tmp_path: Path) -> None:
+    from sblgen.site.output import staged_output
+
+    out = tmp_path / "deep" / "out"
+    with staged_output(out) as tmp:
+        assert tmp.parent == out.parent and tmp.name.startswith(".out.building-")
+        (tmp / "a.html").write_text("one")
+    assert sorted(p.name for p in out.iterdir()) == [BUILD_MARKER, "a.html"]
+
+    def interrupted_build() -> None:
+        with staged_output(out) as tmp:
+            (tmp / "a.html").write_text("two")
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted_build()
+    assert (out / "a.html").read_text() == "one"
+    with staged_output(out) as tmp:
+        (tmp / "b.html").write_text("three")
+    assert sorted(p.name for p in out.iterdir()) == [BUILD_MARKER, "b.html"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]  # nothing left behind

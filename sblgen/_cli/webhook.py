@@ -8,14 +8,13 @@ from typing import Any
 from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, env_value, read_bytes
 from sblgen.errors import InputFileError
 
+_VERIFY_HELP = "check X-FS-Signature over a raw body (exit 0 valid, 1 invalid)"
+
 
 def register(commands: Any) -> None:
     webhook = commands.add_parser("webhook", help="check FastSpring webhook signatures")
     wsub = webhook.add_subparsers(dest="webhook_command", metavar="ACTION", required=True)
-    verify = wsub.add_parser(
-        "verify",
-        help="check X-FS-Signature over a raw body (exit 0 valid, 1 invalid)",
-    )
+    verify = wsub.add_parser("verify", help=_VERIFY_HELP)
     verify.add_argument("--secret", action="append", default=[], help="repeat for rotation")
     verify.add_argument(
         "--secret-env",

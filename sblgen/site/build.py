@@ -1,18 +1,13 @@
-"""Building a site: every page rendered (on every core for large sites), the static files
+r"""Building a site: every page rendered (on every core for large sites), the static files
 and the loader script copied, and the output folder replaced only when all succeeded.
 
 >>> import pathlib, tempfile
 >>> folder = pathlib.Path(tempfile.mkdtemp())
->>> _ = (folder / "site.toml").write_text('''
-... [site]
-... title = "Demo"
-... storefront = "demo.test.onfastspring.com/popup-demo"
-... [[pages]]
-... path = "index.html"
-... title = "Hello"
-... ''')
->>> build_site(folder, folder / "out").pages
-1
+>>> _ = (folder / "site.toml").write_text(
+...     '[site]\ntitle = "Demo"\nstorefront = "demo.test.onfastspring.com/popup-demo"\n'
+...     '[[pages]]\npath = "a.html"\ntitle = "A"\n[[pages]]\npath = "b.html"\ntitle = "B"\n')
+>>> build_site(folder, folder / "out", workers=1)
+BuildResult(out_dir=PosixPath('.../out'), pages=2)
 """
 
 from __future__ import annotations

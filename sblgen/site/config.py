@@ -3,22 +3,13 @@ output path and the session it hands the SBL).
 
 Every problem names the file, the key and the fix.
 
->>> import pathlib, tempfile
->>> folder = pathlib.Path(tempfile.mkdtemp())
->>> _ = (folder / "site.toml").write_text('''
-... [site]
-... title = "Demo"
-... storefront = "demo.test.onfastspring.com/popup-demo"
-... [[pages]]
-... path = "index.html"
-... title = "Hello"
-... [pages.localize]
-... languages = ["en", "de"]
-... countries = ["US"]
-... ''')
->>> site = load_site(folder)
->>> [output_path(page, language, country) for _i, page, language, country in site.expand()]
+>>> page = PageSpec(path="index.html", title="Hello",
+...                 localize={"languages": ["en", "de"], "countries": ["US"]})
+>>> [output_path(page, language, "US") for language in ("en", "de")]
 ['index.en-US.html', 'index.de-US.html']
+>>> load_site("no-such-folder")
+Traceback (most recent call last):
+sblgen.errors.SiteError: no-such-folder/site.toml: not found; a site folder needs a site.toml.
 """
 
 from __future__ import annotations

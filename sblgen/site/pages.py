@@ -2,21 +2,17 @@
 ``templates/`` first, then sblgen's starter theme, with sblgen's template helpers), each
 page's context, and template errors as one line naming the template file and line.
 
->>> import pathlib, tempfile
->>> from sblgen.site.config import load_site
->>> folder = pathlib.Path(tempfile.mkdtemp())
->>> _ = (folder / "site.toml").write_text('''
-... [site]
-... title = "Demo"
-... storefront = "demo.test.onfastspring.com/popup-demo"
-... [[pages]]
-... path = "index.html"
-... title = "Hello"
-... ''')
->>> site = load_site(folder)
->>> path, html = render_page(site, environment(site), 0, site.config.pages[0], None, None)
->>> path, "<title>Hello" in html
-('index.html', True)
+>>> from pathlib import Path
+>>> from sblgen.render import SblOptions
+>>> from sblgen.site.config import Site, SiteConfig
+>>> config = SiteConfig.model_validate({
+...     "site": {"title": "Demo", "storefront": "demo.test.onfastspring.com/popup-demo"},
+...     "pages": [{"path": "docs/index.html", "title": "Hello"}],
+... })
+>>> site = Site(Path("."), config, SblOptions(storefront=config.site.storefront))
+>>> path, html = render_page(site, environment(site), 0, config.pages[0], None, None)
+>>> path, "<title>Hello" in html, 'href="../' in html
+('docs/index.html', True, True)
 """
 
 from __future__ import annotations
