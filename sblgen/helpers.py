@@ -20,7 +20,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from sblgen import render
-from sblgen._model import WireModel, error_messages
+from sblgen._model import WireModel, as_model, error_messages
 from sblgen.errors import ConfigurationError
 from sblgen.render import SblOptions
 from sblgen.secure_request import SecureRequest
@@ -43,14 +43,6 @@ def options_from_settings(values: Mapping[str, Any], setting: Callable[[str], st
         loc, message = error_messages(err)[0]
         name = str(loc[0]) if loc else "storefront"
         raise ConfigurationError(f"{setting(name)}: {message}") from None
-
-
-def _session(value: Session | Mapping[str, Any]) -> Session:
-    return value if isinstance(value, Session) else Session.model_validate(value)
-
-
-def _secure(value: SecureRequest | Mapping[str, Any]) -> SecureRequest:
-    return value if isinstance(value, SecureRequest) else SecureRequest.model_validate(value)
 
 
 class SblHelpers:
@@ -82,28 +74,28 @@ class SblHelpers:
     ) -> Markup:
         return render.embed(
             self._opts(storefront),
-            session=_session(session) if session is not None else None,
-            secure_request=_secure(secure) if secure is not None else None,
+            session=as_model(session, Session) if session is not None else None,
+            secure_request=as_model(secure, SecureRequest) if secure is not None else None,
             with_buttons=False,
             nonce=nonce,
         )
 
     def session(self, session: Session | Mapping[str, Any], nonce: str | None = None) -> Markup:
-        return render.session_init(_session(session), options=self.options, nonce=nonce)
+        return render.session_init(as_model(session, Session), options=self.options, nonce=nonce)
 
     def push(self, session: Session | Mapping[str, Any], nonce: str | None = None) -> Markup:
-        return render.push(_session(session), options=self.options, nonce=nonce)
+        return render.push(as_model(session, Session), options=self.options, nonce=nonce)
 
     def secure(
         self, request: SecureRequest | Mapping[str, Any], nonce: str | None = None
     ) -> Markup:
-        return render.secure(_secure(request), options=self.options, nonce=nonce)
+        return render.secure(as_model(request, SecureRequest), options=self.options, nonce=nonce)
 
     def loader(self, nonce: str | None = None) -> Markup:
         return render.loader_tag(self.options, nonce=nonce)
 
     def buttons(self, session: Session | Mapping[str, Any], **kwargs: Any) -> Markup:
-        return render.buttons(_session(session), **kwargs)
+        return render.buttons(as_model(session, Session), **kwargs)
 
     @staticmethod
     def json(value: Any) -> Markup:

@@ -23,12 +23,12 @@ from pathlib import Path
 import jinja2
 
 from sblgen._parallel import chunks, process_pool
+from sblgen.dates import today
 from sblgen.errors import SblgenError, SiteError
 from sblgen.render import loader_js
 from sblgen.site.config import Site, load_site, output_path
 from sblgen.site.output import check_replaceable, staged_output
 from sblgen.site.pages import environment, render_page
-from sblgen.types import today
 
 __all__ = ["BuildResult", "build_site"]
 

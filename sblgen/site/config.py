@@ -17,20 +17,20 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from sblgen._model import error_messages
+from sblgen._model import error_lines
+from sblgen.dates import today
 from sblgen.errors import SiteError
 from sblgen.render import SblOptions
 from sblgen.secure_request import SecureRequest
 from sblgen.session import Session
 from sblgen.storefront import Storefront
-from sblgen.types import today
 
 __all__ = [
     "SITE_FILE",
@@ -41,7 +41,6 @@ __all__ = [
     "SiteConfig",
     "SiteInfo",
     "load_site",
-    "location",
     "output_path",
     "page_session",
     "page_sessions",
@@ -131,18 +130,9 @@ class Site:
                     yield index, page, language, country
 
 
-def location(parts: Sequence[int | str]) -> str:
-    """A key's place in ``site.toml``, as written there: ``pages[0].session.coupon``."""
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
 def _validation_error(file: Path, err: ValidationError) -> SiteError:
-    problems = error_messages(err)
-    lines = [f"{file}: {len(problems)} problem(s):"]
-    lines.extend(f"  {location(loc)}: {message}" for loc, message in problems)
+    problems = error_lines(err, indexed=True)
+    lines = [f"{file}: {len(problems)} problem(s):", *(f"  {line}" for line in problems)]
     return SiteError("\n".join(lines))
 
 

@@ -22,10 +22,10 @@ from pathlib import PurePosixPath
 import jinja2
 from pydantic import ValidationError
 
-from sblgen._model import error_messages
+from sblgen._model import error_lines
 from sblgen.errors import SblgenError, SiteError
 from sblgen.helpers import SblHelpers
-from sblgen.site.config import SITE_FILE, PageSpec, Site, location, output_path, page_session
+from sblgen.site.config import SITE_FILE, PageSpec, Site, output_path, page_session
 
 __all__ = ["environment", "render_page"]
 
@@ -111,8 +111,7 @@ def _template_location(err: BaseException, fallback: str) -> str:
 def _describe(err: Exception) -> str:
     """One line for an error raised while rendering."""
     if isinstance(err, ValidationError):
-        loc, message = error_messages(err)[0]
-        return f"invalid value: {location(loc)}: {message}"
+        return f"invalid value: {error_lines(err, indexed=True)[0]}"
     if isinstance(err, jinja2.UndefinedError | SblgenError):
         return str(err)
     return f"{type(err).__name__}: {err}"
