@@ -1,6 +1,6 @@
 """Secure payload cryptography, exactly as FastSpring's Store Builder Library expects it.
 
-For every payload (FASTSPRING.md section 3.2):
+For every payload (as FastSpring documents secure payloads):
 
 1. the payload JSON is encoded as UTF-8;
 2. a fresh random 16-byte AES key ``k`` encrypts it with AES-128-ECB and PKCS#7 padding;
