@@ -55,6 +55,7 @@ from sblgen.payload import SecurePayload
 from sblgen.secure_request import SecureRequest
 
 __all__ = [
+    "MAX_PEM_FILE_BYTES",
     "MIN_KEY_BITS",
     "PrivateKey",
     "PublicCertificate",
