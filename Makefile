@@ -27,6 +27,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check sblgen tests bench
 	$(PY) -m ruff format --check sblgen tests bench
+	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP)
 	$(PY) -m mypy

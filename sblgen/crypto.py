@@ -39,7 +39,6 @@ import binascii
 import json
 import os
 from collections.abc import Mapping
-from importlib import import_module
 from typing import Any, NoReturn
 
 from cryptography import x509
@@ -331,20 +330,3 @@ def check_pair(private_key: PrivateKey, certificate: PublicCertificate) -> bool:
     True
     """
     return private_key.public_numbers_match(certificate)
-
-
-# Names that moved to the modules above this one, found here until ``sblgen/__init__.py``'s
-# lazy table names their new modules. TRANSITIONAL: delete with that change.
-_MOVED = {
-    "PRIVATE_KEY_FILE": "sblgen.keygen",
-    "PUBLIC_CERT_FILE": "sblgen.keygen",
-    "encrypt_many": "sblgen.batch",
-    "generate_key_pair": "sblgen.keygen",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _MOVED.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sblgen.crypto' has no attribute {name!r}")
-    return getattr(import_module(module), name)
