@@ -31,6 +31,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check sblgen tests bench docs
 	$(PY) -m ruff format --check sblgen tests bench docs
+	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
