@@ -4,7 +4,7 @@ Every function returns :class:`markupsafe.Markup`, so ``{{ snippet }}`` is safe 
 and Django without ``|safe``; ``str()`` gives the raw HTML. Output is deterministic.
 
 There is exactly one way data reaches JavaScript: the model's wire JSON made HTML-safe
-(:mod:`sblgen.html_json`), so no string can close the script element, open a comment or end
+(:mod:`sblgen.escape`), so no string can close the script element, open a comment or end
 a line of JavaScript early. Attribute values are HTML-escaped inside double quotes; callback
 names are validated identifiers (:mod:`sblgen.options`). The markup itself lives in the
 package templates (:mod:`sblgen._templates`).
@@ -32,7 +32,7 @@ Two modes, for two Content-Security-Policies:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Literal, Protocol
 
 from markupsafe import Markup
 
@@ -46,7 +46,7 @@ from sblgen._templates import (
     snippet_frame,
 )
 from sblgen.errors import RenderError
-from sblgen.html_json import html_safe_json, model_json
+from sblgen.escape import html_safe_json, model_json
 from sblgen.options import (
     ACTIONS,
     DEFAULT_SBL_VERSION,
@@ -71,9 +71,11 @@ __all__ = [
     "button",
     "buttons",
     "embed",
+    "checkout_snippet",
+    "checkout_call",
     "loader_js",
     "LOADER_PATH",
-    # re-exported from sblgen.options and sblgen.html_json
+    # re-exported from sblgen.options and sblgen.escape
     "SblOptions",
     "Mode",
     "ACTIONS",
@@ -301,3 +303,53 @@ def embed(
         if rendered:
             parts.append(rendered)
     return Markup("\n").join(parts)
+
+
+# ------------------------------------------------- Sessions API hand-off (session id -> page)
+
+
+class _HasId(Protocol):
+    """Anything with a session ``id``: a Sessions API response (v1 or v2)."""
+
+    @property
+    def id(self) -> str: ...
+
+
+def _checkout(session: str | _HasId, what: str) -> Session:
+    """``Session(checkout=<id>)``; the SBL's rule for a session id applies here."""
+    session_id = session if isinstance(session, str) else getattr(session, "id", None)
+    if not isinstance(session_id, str):
+        raise TypeError(
+            f"{what} takes a session id (a string) or a Sessions API response with an id, "
+            f"not {type(session).__name__}."
+        )
+    return Session(checkout=session_id)
+
+
+def checkout_snippet(
+    session: str | _HasId,
+    options: SblOptions | Storefront | str,
+    *,
+    nonce: str | None = None,
+) -> Markup:
+    """The page snippet that opens a Sessions API session in a popup or embedded checkout:
+    ``fscSession = {checkout: "<id>"}`` and the SBL tag. ``session`` is the session id or
+    the response that carries it (``client.create_session(...)``, a v2 session).
+
+    >>> print(checkout_snippet("Xy12AbCdEf34GhIj", "acme.onfastspring.com/popup-acme"))
+    <script>var fscSession = {"checkout":"Xy12AbCdEf34GhIj"};</script>
+    <script id="fsc-api" src="https://sbl.onfastspring.com/sbl/1.0.3/fastspring-builder.min.js" type="text/javascript" data-storefront="acme.onfastspring.com/popup-acme"></script>
+    """
+    checkout = _checkout(session, "checkout_snippet")
+    return embed(options, session=checkout, with_buttons=False, nonce=nonce)
+
+
+def checkout_call(session: str | _HasId, *, nonce: str | None = None) -> Markup:
+    """``fastspring.builder.push({checkout: "<id>"})`` for a Sessions API session: the same
+    as ``fastspring.builder.checkout("<id>")``, placed anywhere on a page with the SBL (see
+    :func:`push`). ``session`` is the session id or the response that carries it.
+
+    >>> checkout_call("Xy12AbCdEf34GhIj").endswith('"push",{"checkout":"Xy12AbCdEf34GhIj"});</script>')
+    True
+    """
+    return push(_checkout(session, "checkout_call"), nonce=nonce)

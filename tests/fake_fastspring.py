@@ -5,26 +5,34 @@ It checks Basic auth, validates ``POST /sessions`` bodies with sblgen's own requ
 request, and injects faults: ``server.fail_next("429", retry_after="1")``.
 
 Routes are a table (method, path pattern) -> handler, so more endpoints can be added.
+
+The helpers the API tests share live here too: :func:`client_for` (a client for a fake that
+never sleeps between retries) and :func:`run_async` (``asyncio.run`` off the main thread).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from pydantic import BaseModel, RootModel, ValidationError
 
 from sblgen.api.models import SessionRequest
-from sblgen.api.v2 import Customer, LineItem, SessionCreate, SessionUpdate
+from sblgen.api.v2 import Customer, SessionCreate, SessionUpdate, V2LineItem
 from sblgen.preview import LoopbackHTTPServer
+
+if TYPE_CHECKING:
+    from sblgen.api.client import Client
 
 USERNAME = "api-user"
 PASSWORD = "api-secret-Pa55"
@@ -49,6 +57,7 @@ class Reply:
 
 Handler = Callable[["FakeFastSpring", re.Match[str], Recorded], Reply]
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 @dataclass
@@ -132,6 +141,12 @@ class FakeFastSpring:
 
     def close(self) -> None:
         self._httpd.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # ------------------------------------------------------------------ internals
 
@@ -333,8 +348,8 @@ def _v2_update(session: dict[str, Any], body: SessionUpdate, match: re.Match[str
     return Reply(200, _v2_public(session))
 
 
-@_v2_endpoint(LineItem)
-def _v2_add_item(session: dict[str, Any], item: LineItem, match: re.Match[str]) -> Reply:
+@_v2_endpoint(V2LineItem)
+def _v2_add_item(session: dict[str, Any], item: V2LineItem, match: re.Match[str]) -> Reply:
     lines = session["cart"]["lineItems"]
     if any(line["productPath"] == item.product_path for line in lines):
         return Reply(400, {"error": "Item exists"})
@@ -342,8 +357,8 @@ def _v2_add_item(session: dict[str, Any], item: LineItem, match: re.Match[str]) 
     return Reply(200, _v2_public(session))
 
 
-@_v2_endpoint(LineItem)
-def _v2_update_items(session: dict[str, Any], item: LineItem, match: re.Match[str]) -> Reply:
+@_v2_endpoint(V2LineItem)
+def _v2_update_items(session: dict[str, Any], item: V2LineItem, match: re.Match[str]) -> Reply:
     lines = {line["productPath"]: line for line in session["cart"]["lineItems"]}
     paths = match["paths"].split(",")
     missing = [p for p in paths if p not in lines]
@@ -386,3 +401,24 @@ V2_ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
     ("PUT", re.compile(_V2_SESSION + r"/customer"), _v2_customer),
     ("GET", re.compile(_V2_SESSION + r"/payment-methods"), _v2_payment_methods),
 ]
+
+
+# --------------------------------------------------------------------------- test helpers
+
+
+def client_for(fake: FakeFastSpring, **settings: Any) -> Client:
+    """A :class:`~sblgen.api.Client` for ``fake`` (timeout 1 s unless given) that never
+    sleeps between retries."""
+    from sblgen.api.client import Client
+
+    settings.setdefault("timeout", 1.0)
+    client = Client(username=USERNAME, password=PASSWORD, base_url=fake.base_url, **settings)
+    client._sleep = lambda seconds: None
+    return client
+
+
+def run_async(scenario: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """``asyncio.run(scenario())`` in a thread of its own: the session's Playwright browser
+    keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(scenario())).result()

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from sblgen import CheckoutBuilder, SblOptions, UnsupportedFieldError
 from sblgen.api import SessionRequest, SessionResponse
+from sblgen.render import checkout_snippet
 from tests.jsontext import compact_js
 
 EXAMPLES = sorted((Path(__file__).parent / "data" / "seeds").glob("sessions_api_example_*.jsonc"))
@@ -252,9 +253,21 @@ def test_response_ignores_unknown_fields_and_hands_off() -> None:
     assert response.model_extra == {"brandNew": {"a": 1}}
     assert response.checkout_session().to_dict() == {"checkout": "Xy12AbCdEf34GhIj"}
     assert response.hosted_url("acme.onfastspring.com/acme") == (
-        "https://acme.onfastspring.com/session/Xy12AbCdEf34GhIj"
+        "https://acme.onfastspring.com/acme/session/Xy12AbCdEf34GhIj"
     )
-    snippet = response.checkout_snippet(SblOptions(storefront="acme.onfastspring.com/popup-acme"))
+    snippet = checkout_snippet(response, SblOptions(storefront="acme.onfastspring.com/popup-acme"))
     assert '<script>var fscSession = {"checkout":"Xy12AbCdEf34GhIj"};</script>' in snippet
     iso = SessionResponse.model_validate({"id": "X" * 12, "expires": "2026-12-31T00:00:00"})
     assert iso.expires is not None and iso.expires.tzinfo is not None
+
+
+def test_response_keeps_any_non_empty_id() -> None:
+    """The id is FastSpring's: no length rule of sblgen's on the response."""
+    assert SessionResponse.model_validate({"id": "S" * 200}).id == "S" * 200
+    with pytest.raises(ValidationError):
+        SessionResponse.model_validate({"id": ""})
+
+
+def test_response_models_are_data() -> None:
+    """Turning a response into HTML is the renderer's job (sblgen.render.checkout_snippet)."""
+    assert not hasattr(SessionResponse, "checkout_snippet")

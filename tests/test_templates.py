@@ -9,7 +9,7 @@ from markupsafe import Markup
 from sblgen import LOADER_PATH, SblOptions, loader_js, push, script_tag, session_init
 from sblgen import _templates as templates
 from sblgen._templates import Memo
-from sblgen.html_json import model_json
+from sblgen.escape import model_json
 from tests.render_cases import ALL_OPTIONS, SESSION, TEST_SHOP
 
 

@@ -24,8 +24,12 @@ from sblgen.types import (
     CouponCode,
     Email,
     FrozenList,
+    Interval,
     LanguageCode,
     Money,
+    NonEmpty,
+    NonNegativeInt,
+    PositiveInt,
     PriceMap,
     ProductPath,
     Quantity,
@@ -35,9 +39,6 @@ from sblgen.types import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from markupsafe import Markup
-
-    from sblgen.render import SblOptions
     from sblgen.storefront import Storefront
 
 __all__ = [
@@ -50,10 +51,6 @@ __all__ = [
     "SessionRequest",
     "SessionResponse",
 ]
-
-PositiveInt = Annotated[int, Field(ge=1, strict=True)]
-NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
-NonEmpty = Annotated[str, Field(min_length=1)]
 
 
 class ApiContact(WireModel):
@@ -87,7 +84,7 @@ class SessionPricing(WireModel):
 
     trial: NonNegativeInt | None = None
     renew: Literal["auto", "manual", "opt-auto", "opt-manual"] | None = None
-    interval: Literal["adhoc", "day", "week", "month", "year"] | None = None
+    interval: Interval | None = None
     interval_length: PositiveInt | None = None
     quantity_behavior: Literal["allow", "lock", "hide"] | None = None
     quantity_default: NonNegativeInt | None = None
@@ -159,6 +156,10 @@ class ResponseItem(ResponseModel):
 class SessionResponse(ResponseModel):
     """FastSpring's answer to ``POST /sessions``; unknown fields stay in ``model_extra``.
 
+    ``id`` is kept as FastSpring sends it (any non-empty string); the SBL's own rule for a
+    session id applies where it becomes ``checkout`` (:meth:`checkout_session`). For the page
+    snippet that opens it, see :func:`sblgen.render.checkout_snippet`.
+
     >>> r = SessionResponse.model_validate({"id": "Xy12AbCdEf34GhIj", "currency": "USD",
     ...     "expires": 1490303946745, "account": "A1", "subtotal": 9.99, "new": 1})
     >>> r.expires.isoformat(), r.model_extra
@@ -184,12 +185,6 @@ class SessionResponse(ResponseModel):
         from sblgen.storefront import Storefront
 
         return Storefront.parse(storefront).session_url(self.id)
-
-    def checkout_snippet(self, options: SblOptions, *, nonce: str | None = None) -> Markup:
-        """The page snippet that opens this session in a popup or embedded checkout."""
-        from sblgen.render import embed
-
-        return embed(options, session=self.checkout_session(), with_buttons=False, nonce=nonce)
 
 
 class ErrorBody(ResponseModel):

@@ -1,4 +1,4 @@
-"""FastSpring Sessions API v2: models and the checkout path.
+"""FastSpring Sessions API v2: request/response data, the checkout path and URL segments.
 
 Since 2026-03-31 FastSpring calls ``POST /sessions`` (v1) legacy and points new integrations
 to v2: sessions live under a checkout path (``/v2/checkouts/{store}/{checkout}/sessions``)
@@ -13,14 +13,14 @@ keep unknown fields readable in ``model_extra``.
 ...     locale="en", country="NL", live=True,
 ...     customer=Customer(bill_to_contact=Contact(email="ada@example.com",
 ...                                               first_name="Ada", last_name="Lovelace")),
-...     cart=Cart(line_items=[LineItem(product_path="demo-product-1", quantity=1,
-...                                    custom_price=CustomPrice(unit_price={"EUR": 500}))]),
+...     cart=Cart(line_items=[V2LineItem(product_path="demo-product-1", quantity=1,
+...                                      custom_price=CustomPrice(unit_price={"EUR": 500}))]),
 ...     extra_fields={"currency": "EUR"})
 >>> body.to_json()
 '{"locale":"en","country":"NL","live":true,"customer":{"billToContact":{"email":"ada@example.com","firstName":"Ada","lastName":"Lovelace"}},"cart":{"lineItems":[{"productPath":"demo-product-1","quantity":1,"customPrice":{"unitPrice":{"EUR":500}}}]},"currency":"EUR"}'
 
-Assumptions taken where FastSpring's documentation is UNCONFIRMED (see SESSIONS_V2.md;
-each is a place a maintainer with the live docs should check):
+Assumptions taken where FastSpring's documentation is UNCONFIRMED (each is a place a
+maintainer with the live docs should check):
 
 1. Payment methods path: ``GET .../sessions/{sessionId}/payment-methods``; its response is
    returned as parsed JSON, untyped (shape unknown).
@@ -77,13 +77,14 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
-from sblgen._model import ResponseModel, WireModel, dumps_compact
+from sblgen._model import ResponseModel, WireModel, as_model, dumps_compact
 from sblgen.errors import StorefrontError
 from sblgen.session import Session
 from sblgen.types import (
     CountryCode,
     Email,
     FrozenList,
+    NonEmpty,
     PriceMap,
     ProductPath,
     TagMap,
@@ -92,21 +93,18 @@ from sblgen.types import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from markupsafe import Markup
-
-    from sblgen.render import SblOptions
     from sblgen.storefront import Storefront
 
 __all__ = [
-    "Address",
     "Cart",
     "CheckoutPath",
     "Contact",
     "CustomPrice",
     "Customer",
-    "LineItem",
     "SessionCreate",
     "SessionUpdate",
+    "V2Address",
+    "V2LineItem",
     "V2Session",
 ]
 
@@ -116,17 +114,23 @@ _SEGMENT = re.compile(r"(?!\.\.?$)[^/\s]{1,128}")
 
 
 def url_segment(value: str, what: str = "URL path segment") -> str:
-    """``value`` percent-encoded as exactly one URL path segment.
+    """``value`` percent-encoded as exactly one URL path segment: the one rule for every id
+    and product path sblgen puts in a URL (a session id is whatever FastSpring returned).
 
-    ``.`` and ``..`` are refused: HTTP clients resolve them as dot segments, which would
-    send the request to another endpoint.
+    The empty string, ``.`` and ``..`` are refused: an empty segment or a dot segment (which
+    HTTP clients resolve) would send the request to another endpoint.
 
     >>> url_segment("SE1/../x")
     'SE1%2F..%2Fx'
     >>> url_segment("..")
     Traceback (most recent call last):
     ValueError: '..' is not a URL path segment ('.' and '..' would change the endpoint).
+    >>> url_segment("", "v2 session id")
+    Traceback (most recent call last):
+    ValueError: '' is not a v2 session id: give a non-empty string.
     """
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{value!r} is not a {what}: give a non-empty string.")
     if value in (".", ".."):
         raise ValueError(f"{value!r} is not a {what} ('.' and '..' would change the endpoint).")
     return quote(value, safe="")
@@ -277,7 +281,7 @@ class Contact(V2Model):
     phone: str | None = None
 
 
-class Address(V2Model):
+class V2Address(V2Model):
     """``billToAddress`` / ``shipToAddress`` (sub-fields unconfirmed: see assumption 3)."""
 
     address_line1: str | None = None
@@ -294,9 +298,9 @@ class Customer(V2Model):
     account_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     external_account_id: Annotated[str, Field(min_length=4, max_length=512)] | None = None
     bill_to_contact: Contact | None = None
-    bill_to_address: Address | None = None
+    bill_to_address: V2Address | None = None
     ship_to_contact: Contact | None = None
-    ship_to_address: Address | None = None
+    ship_to_address: V2Address | None = None
     ship_to_type: (
         Annotated[Literal["SAME_AS_BILL_TO", "GIFT_PURCHASE", "SHIP_TO"], BeforeValidator(_upper)]
         | None
@@ -312,7 +316,7 @@ class CustomPrice(V2Model):
     unit_price: PriceMap | None = None
 
 
-class LineItem(V2Model):
+class V2LineItem(V2Model):
     """One cart line (also the body of add item and update items)."""
 
     product_path: Annotated[ProductPath, Field(max_length=256)]
@@ -330,7 +334,7 @@ class LineItem(V2Model):
 class Cart(V2Model):
     """``cart``: the line items (promotions: see assumption 2)."""
 
-    line_items: FrozenList[LineItem] | None = None
+    line_items: FrozenList[V2LineItem] | None = None
 
     @model_validator(mode="after")
     def _unique(self) -> Cart:
@@ -384,6 +388,9 @@ class CheckoutUrls(ResponseModel):
 class V2Session(ResponseModel):
     """A v2 session object; unknown fields stay in ``model_extra``.
 
+    ``id`` is kept as FastSpring sends it (any non-empty string). To open the session on a
+    page, see :func:`sblgen.render.checkout_snippet` and :func:`sblgen.render.checkout_call`.
+
     >>> s = V2Session.model_validate({"id": "Xy12AbCdEf34GhIj", "checkoutStatus": "READY",
     ...     "checkoutUrls": {"webcheckoutUrl": "https://acme.onfastspring.com/session/X"},
     ...     "cart": {"lineItems": [], "withTaxNetTotal": 9.9}})
@@ -391,7 +398,7 @@ class V2Session(ResponseModel):
     (['READY'], 'https://acme.onfastspring.com/session/X', {'withTaxNetTotal': 9.9})
     """
 
-    id: Annotated[str, Field(min_length=1, max_length=64)]
+    id: NonEmpty
     live: bool | None = None
     currency: str | None = None
     expires: Timestamp | None = None
@@ -408,21 +415,11 @@ class V2Session(ResponseModel):
         """``Session(checkout=<id>)``: the SBL opens this session (popup or embedded)."""
         return Session(checkout=self.id)
 
-    def checkout_snippet(self, options: SblOptions, *, nonce: str | None = None) -> Markup:
-        """Page snippet that opens this session in the SBL (``checkout: "<id>"``)."""
-        from sblgen.render import embed
-
-        return embed(options, session=self.checkout_session(), with_buttons=False, nonce=nonce)
-
-    def checkout_call(self, *, nonce: str | None = None) -> Markup:
-        """``fastspring.builder.push({checkout: "<id>"})``: the same as
-        ``fastspring.builder.checkout("<id>")``, placed anywhere on a page with the SBL."""
-        from sblgen.render import push
-
-        return push(self.checkout_session(), nonce=nonce)
-
 
 def v2_body(model: V2Model | Mapping[str, Any], cls: type[V2Model]) -> bytes:
-    """Validated UTF-8 JSON of a v2 request body."""
-    checked = model if isinstance(model, cls) else cls.model_validate(model)
-    return checked.to_json().encode("utf-8")
+    """Validated UTF-8 JSON of a v2 request body.
+
+    >>> v2_body({"productPath": "addon", "quantity": 2}, V2LineItem)
+    b'{"productPath":"addon","quantity":2}'
+    """
+    return as_model(model, cls).to_json().encode("utf-8")

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sblgen import Session, html_safe_json
-from sblgen.html_json import escape_json, model_json
+from sblgen.escape import escape_json, model_json
 
 
 def test_html_safe_json() -> None:

@@ -1,0 +1,195 @@
+"""Sessions API v2 handles (CheckoutSessions, AsyncCheckoutSessions) against the fake
+FastSpring over real sockets: every endpoint, which calls are retried, the hand-off."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sblgen import ApiTimeoutError, BadRequestError, NotFoundError, SblOptions, ServerError
+from sblgen.api import AsyncClient, Client
+from sblgen.api.checkout_sessions import CheckoutSessions, Sender
+from sblgen.api.v2 import CheckoutPath, Customer, V2LineItem
+from sblgen.render import checkout_call, checkout_snippet
+from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring, client_for, run_async
+
+DEMO = Path(__file__).parent / "data" / "sessions_v2_demo_request.json"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeFastSpring]:
+    with FakeFastSpring() as server:
+        yield server
+
+
+@pytest.fixture
+def client(fake: FakeFastSpring) -> Iterator[Client]:
+    with client_for(fake) as c:
+        yield c
+
+
+def test_dot_segments_never_reach_the_server(fake: FakeFastSpring, client: Client) -> None:
+    """An HTTP client resolves a ``..`` segment (``/sessions/ID/cart/items/..`` would
+    become ``/sessions/ID/cart``), so ids and product paths that are dot segments are
+    refused before anything is sent; a slash inside one is encoded."""
+    checkout = client.checkout("acme/popup-acme")
+    with pytest.raises(ValueError, match="would change the endpoint"):
+        checkout.get("..")
+    with pytest.raises(ValueError, match="would change the endpoint"):
+        checkout.get(".")
+    with pytest.raises(ValueError, match="would change the endpoint"):
+        checkout.remove_item("SE1", "..")
+    with pytest.raises(ValueError, match="would change the endpoint"):
+        checkout.update_items("SE1", ["a", ".."], {"productPath": "a", "quantity": 1})
+    assert fake.requests == []
+    with pytest.raises(NotFoundError):
+        checkout.get("../x")
+    assert fake.requests[-1].path.endswith("/sessions/..%2Fx")
+
+
+def test_stateful_create_add_remove_get(fake: FakeFastSpring, client: Client) -> None:
+    checkout = client.checkout("acme.test/popup-acme")
+    created = checkout.create(json.loads(DEMO.read_text()))
+    assert created.checkout_status == ["READY"]
+    assert created.redirect_url == f"https://acme.test.test.onfastspring.com/session/{created.id}"
+    added = checkout.add_item(created.id, V2LineItem(product_path="addon", quantity=2))
+    assert added is not None
+    assert [i.product_path for i in added.cart.line_items] == ["demo-product-1", "addon"]
+    checkout.remove_item(created.id, "demo-product-1")
+    fetched = checkout.get(created.id)
+    assert [(i.product_path, i.quantity) for i in fetched.cart.line_items] == [("addon", 2)]
+    assert fetched.cart.model_extra == {"withTaxNetTotal": 19.8}
+    methods = [r.method + " " + r.path.split("/sessions")[-1] for r in fake.requests]
+    assert methods == [
+        "POST ",
+        f"POST /{created.id}/cart/items",
+        f"DELETE /{created.id}/cart/items/demo-product-1",
+        f"GET /{created.id}",
+    ]
+    assert all(
+        r.path.startswith("/v2/checkouts/acme.test/popup-acme/sessions") for r in fake.requests
+    )
+
+
+def test_update_items_customer_update_and_payment_methods(client: Client) -> None:
+    checkout = client.checkout(CheckoutPath("acme", "popup-acme"))
+    sid = checkout.create({"cart": {"lineItems": [{"productPath": "a"}, {"productPath": "b"}]}}).id
+    updated = checkout.update_items(sid, ["a", "b"], {"productPath": "a", "quantity": 5})
+    assert updated is not None and {i.quantity for i in updated.cart.line_items} == {5}
+    assert checkout.update_customer(sid, Customer(tax_id="DE1", ship_to_type="SHIP_TO")) is None
+    replaced = checkout.update(sid, {"cart": {"lineItems": [{"productPath": "c"}]}, "live": False})
+    assert replaced is not None and [i.product_path for i in replaced.cart.line_items] == ["c"]
+    assert checkout.payment_methods(sid) == {
+        "paymentMethods": [{"type": "card"}, {"type": "paypal"}]
+    }
+    checkout.remove_item(sid, "c")
+    assert checkout.get(sid).checkout_status == ["PRODUCTS_REQUIRED"]
+
+
+def test_errors_keep_raw_status_and_body(client: Client) -> None:
+    checkout = client.checkout("acme/popup-acme")
+    with pytest.raises(NotFoundError) as missing:
+        checkout.get("NoSuchSession")
+    assert missing.value.status == 404
+    assert missing.value.body == "Session not found"
+    sid = checkout.create({}).id
+    checkout.add_item(sid, {"productPath": "a"})
+    with pytest.raises(BadRequestError) as exists:
+        checkout.add_item(sid, {"productPath": "a"})
+    assert exists.value.server_message == "Item exists"
+    with pytest.raises(BadRequestError) as gone:
+        checkout.remove_item(sid, "zzz")
+    assert gone.value.body is not None and "Product not found" in gone.value.body
+    with pytest.raises(BadRequestError) as invalid:
+        client.request("POST", checkout.base_path, content=b'{"buyerIp": "nope"}')
+    assert (
+        invalid.value.body is not None
+        and json.loads(invalid.value.body)["error"] == "INVALID_INPUT"
+    )
+
+
+def test_create_and_add_item_not_retried_get_is(fake: FakeFastSpring, client: Client) -> None:
+    checkout = client.checkout("acme/popup-acme")
+    sid = checkout.create({}).id
+    fake.fail_next("500")
+    with pytest.raises(ServerError):
+        checkout.add_item(sid, {"productPath": "a"})
+    fake.fail_next("drop")
+    with pytest.raises(Exception, match="not retried"):
+        checkout.create({})
+    fake.fail_next("drop")
+    assert checkout.get(sid).id == sid  # retried
+    fake.fail_next("503", retry_after="1")
+    assert checkout.create({}).id  # refused by the server: safe to retry
+    fake.fail_next("slow", seconds=1.5)
+    with pytest.raises(ApiTimeoutError):
+        checkout.add_item(sid, {"productPath": "b"})
+
+
+def test_hand_off(client: Client) -> None:
+    session = client.checkout("acme/popup-acme").create({})
+    snippet = checkout_snippet(session, SblOptions(storefront="acme.onfastspring.com/popup-acme"))
+    assert f'var fscSession = {{"checkout":"{session.id}"}};' in snippet
+    assert f'"push",{{"checkout":"{session.id}"}});' in checkout_call(session)
+    assert session.redirect_url == f"https://acme.onfastspring.com/session/{session.id}"
+
+
+def test_async_v2(fake: FakeFastSpring) -> None:
+    async def scenario() -> list[str]:
+        async with AsyncClient(username=USERNAME, password=PASSWORD, base_url=fake.base_url) as c:
+            checkout = c.checkout("acme/popup-acme")
+            created = await checkout.create({"cart": {"lineItems": [{"productPath": "a"}]}})
+            await checkout.add_item(created.id, {"productPath": "b"})
+            await checkout.update_items(created.id, "b", {"productPath": "b", "quantity": 3})
+            await checkout.remove_item(created.id, "a")
+            await checkout.update_customer(created.id, {"taxId": "X1"})
+            assert await checkout.payment_methods(created.id)
+            assert await checkout.update(
+                created.id, {"cart": {"lineItems": [{"productPath": "b", "quantity": 3}]}}
+            )
+            got = await checkout.get(created.id)
+            with pytest.raises(NotFoundError):
+                await checkout.get("missing")
+            return [f"{i.product_path}x{i.quantity}" for i in got.cart.line_items]
+
+    assert run_async(scenario) == ["bx3"]
+
+
+def test_session_ids_are_whatever_the_server_returned(fake: FakeFastSpring, client: Client) -> None:
+    """Any non-empty id goes in the URL as one encoded segment (no length rule of sblgen's);
+    an empty one, which would name the sessions collection, is refused before sending."""
+    checkout = client.checkout("acme/popup-acme")
+    with pytest.raises(NotFoundError):
+        checkout.get("S" * 300)
+    assert fake.requests[-1].path.endswith("/sessions/" + "S" * 300)
+    sent = len(fake.requests)
+    with pytest.raises(ValueError, match="is not a v2 session id"):
+        checkout.get("")
+    with pytest.raises(ValueError, match="is not a product path"):
+        checkout.remove_item("SE1", "")
+    with pytest.raises(ValueError, match="at least one product path"):
+        checkout.update_items("SE1", [], {"productPath": "a"})
+    assert len(fake.requests) == sent
+
+
+def test_handles_run_through_their_sender_alone() -> None:
+    """A handle needs only a Sender: here one that answers without any network."""
+    sent: list[tuple[str, str, bytes | None, bool]] = []
+
+    def send(
+        method: str, path: str, *, content: bytes | None = None, retry_safe: bool = False
+    ) -> httpx.Response:
+        sent.append((method, path, content, retry_safe))
+        return httpx.Response(201, json={"id": "SE1", "checkoutStatus": "READY"})
+
+    checkout = CheckoutSessions(Sender(send, "https://api.example.com"), CheckoutPath("a", "b"))
+    assert checkout.create({"live": False}).checkout_status == ["READY"]
+    assert checkout.get("SE1").id == "SE1"
+    assert sent == [
+        ("POST", "/v2/checkouts/a/b/sessions", b'{"live":false}', False),
+        ("GET", "/v2/checkouts/a/b/sessions/SE1", None, True),
+    ]
