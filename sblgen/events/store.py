@@ -157,6 +157,9 @@ class SQLiteStore:
     process on this machine: the right default for a single server, however many web
     workers it runs.
 
+    ``timeout`` is SQLite's busy timeout (seconds a write waits for another process's);
+    ``clock`` (epoch seconds, shared by every process) is injectable for tests.
+
     The file is opened in WAL mode (readers never block the writer) with a busy timeout, and
     every write is one short ``BEGIN IMMEDIATE`` transaction; the key's ``PRIMARY KEY``
     decides each claim. Each thread (and each forked process) gets its own connection. WAL
@@ -179,10 +182,12 @@ class SQLiteStore:
         *,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         timeout: float = 30.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.path = Path(path)
         self.lease_seconds = lease_seconds
         self.timeout = timeout
+        self._clock = clock
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[tuple[int, sqlite3.Connection]] = []
@@ -224,11 +229,11 @@ class SQLiteStore:
         return count
 
     def claim(self, key: str) -> bool:
-        now = time.time()
+        now = self._clock()
         return self._write(_CLAIM, (key, now, now - self.lease_seconds)) == 1
 
     def mark_done(self, key: str) -> None:
-        now = time.time()
+        now = self._clock()
         self._write(
             "INSERT INTO sblgen_webhook_claim (key, state, claimed_at, done_at) "
             "VALUES (?, 'done', ?, ?) ON CONFLICT (key) DO UPDATE SET state = 'done', "
@@ -250,7 +255,7 @@ class SQLiteStore:
     def purge(self, older_than: timedelta = timedelta(days=90)) -> int:
         """Delete done keys older than ``older_than`` (keep at least 30 days: the events API
         returns events that old). Returns how many were deleted."""
-        cutoff = time.time() - older_than.total_seconds()
+        cutoff = self._clock() - older_than.total_seconds()
         return self._write(
             "DELETE FROM sblgen_webhook_claim WHERE state = 'done' AND done_at < ?", (cutoff,)
         )
