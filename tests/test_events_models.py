@@ -33,7 +33,7 @@ from sblgen.events import (
     parse_event,
     read_events,
 )
-from sblgen.events.models import json_depth
+from sblgen.events.models import _nests_deeper_than, json_depth
 from sblgen.events.resources import Account, Order, Product, Subscription
 
 DATA = Path(__file__).parent / "data" / "webhooks"
@@ -242,6 +242,8 @@ def test_body_size_and_depth_are_bounded() -> None:
     # Far past the limit, the parser itself never recurses (no RecursionError).
     with pytest.raises(WebhookPayloadError, match="MAX_JSON_DEPTH"):
         parse(b'{"events": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    with pytest.raises(WebhookPayloadError, match="nests 1000 levels deep"):
+        parse(b"[" * 1000)  # never closed
 
 
 def _reference_depth(value: Any) -> int:
@@ -266,3 +268,10 @@ _json = st.recursive(
 def test_json_depth_matches_the_structure(value: Any, ascii_only: bool) -> None:
     text = json.dumps(value, ensure_ascii=ascii_only).encode()
     assert json_depth(text) == _reference_depth(value)
+
+
+@given(_json, st.integers(min_value=0, max_value=6))
+def test_the_depth_bound_is_exact_at_any_limit(value: Any, limit: int) -> None:
+    text = json.dumps(value).encode()
+    depth = _reference_depth(value)
+    assert _nests_deeper_than(text, limit) == (depth if depth > limit else None)

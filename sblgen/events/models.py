@@ -47,6 +47,7 @@ from sblgen.events.resources import (
     Charge,
     Chargeback,
     ChargeFailure,
+    EventTime,
     FulfillmentFailure,
     MailingListEntry,
     Order,
@@ -55,7 +56,6 @@ from sblgen.events.resources import (
     Return,
     Subscription,
 )
-from sblgen.types import Timestamp
 
 __all__ = [
     "EVENT_TYPES",
@@ -139,7 +139,7 @@ class Event(ResponseModel):
     type: str
     live: bool | None = None
     processed: bool | None = None
-    created: Timestamp | None = None
+    created: EventTime | None = None
     data: Any = None
 
     def business_key(self) -> str | None:
@@ -544,20 +544,45 @@ def _max_depth(brackets: bytes) -> int:
     return max(accumulate(array("b", brackets.translate(_STEPS))), default=0)
 
 
+def _brackets(body: bytes) -> bytes:
+    """The ``[]{}`` of ``body`` that are outside its strings, in order."""
+    # Drop escaped backslashes and quotes, then keep only quotes and brackets: a string
+    # without brackets becomes '""'. When every quote is in such a pair (counted the way
+    # replace() would remove them), no string holds a bracket and the quotes can simply go;
+    # only otherwise is the exact (slower) string-aware scan needed.
+    text = body.replace(b"\\\\", b"").replace(b'\\"', b"") if b"\\" in body else body
+    skeleton = text.translate(None, _NOT_BRACKET_OR_QUOTE)
+    if skeleton.count(b'"') == 2 * skeleton.count(b'""'):
+        return skeleton.translate(None, b'"')
+    return _STRING.sub(b"", text).translate(None, _NOT_BRACKET)
+
+
 def json_depth(body: bytes) -> int:
     """How deeply the JSON text ``body`` nests (brackets inside strings do not count).
 
     >>> json_depth(b'{"a": [1, {"b": "]]]{"}]}'), json_depth(b'"text"')
     (3, 0)
     """
-    # Fast path: drop escaped backslashes and quotes, keep only quotes and brackets. A
-    # string without brackets is then '""'; once those are gone, any quote left means a
-    # string holds a bracket, and only then is the exact (slower) string-aware scan needed.
-    text = body.replace(b"\\\\", b"").replace(b'\\"', b"")
-    skeleton = text.translate(None, _NOT_BRACKET_OR_QUOTE).replace(b'""', b"")
-    if b'"' not in skeleton:
-        return _max_depth(skeleton)
-    return _max_depth(_STRING.sub(b"", text).translate(None, _NOT_BRACKET))
+    return _max_depth(_brackets(body))
+
+
+def _nests_deeper_than(body: bytes, limit: int) -> int | None:
+    """The depth of ``body`` if it is more than ``limit``, else None."""
+    if body.count(b"{") + body.count(b"[") <= limit:
+        return None  # fewer opening brackets than the limit: it cannot nest deeper
+    brackets = rest = _brackets(body)
+    passes = 0
+    # Each pass drops every innermost pair, so at least one and at most two levels: a body
+    # peeled empty in n passes nests at most 2n deep. Cheaper than the exact count.
+    while rest and 2 * passes < limit:
+        peeled = rest.replace(b"{}", b"").replace(b"[]", b"")
+        if peeled == rest:
+            break  # not balanced: the parser will refuse it, the exact count decides here
+        rest, passes = peeled, passes + 1
+    if not rest and 2 * passes <= limit:
+        return None
+    depth = _max_depth(brackets)
+    return depth if depth > limit else None
 
 
 def _check_bounds(body: bytes) -> None:
@@ -566,8 +591,8 @@ def _check_bounds(body: bytes) -> None:
             f"The webhook body is {len(body)} bytes, more than MAX_BODY_BYTES "
             f"({MAX_BODY_BYTES}); FastSpring's posts are far smaller, so refuse it."
         )
-    depth = json_depth(body)
-    if depth > MAX_JSON_DEPTH:
+    depth = _nests_deeper_than(body, MAX_JSON_DEPTH)
+    if depth is not None:
         raise WebhookPayloadError(
             f"The webhook body nests {depth} levels deep, more than MAX_JSON_DEPTH "
             f"({MAX_JSON_DEPTH}); FastSpring's events nest about 10, so refuse it."
@@ -582,9 +607,16 @@ def _as_bytes(body: bytes | bytearray | memoryview | str) -> bytes:
     raise TypeError(f"parse the raw webhook body (bytes or str), not {type(body).__name__}")
 
 
+# Union members name themselves in pydantic's error locations ("account.str",
+# "changed.datetime"); a location names fields only.
+_UNION_TAGS = frozenset({"str", "int", "float", "bool", "decimal", "datetime", "list", "dict"})
+
+
 def _location(loc: Sequence[int | str]) -> str:
     text = ""
     for part in loc:
+        if isinstance(part, str) and (part in _UNION_TAGS or "[" in part or part[:1].isupper()):
+            continue
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "data"
 

@@ -26,14 +26,15 @@ fulfilment:
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, AwareDatetime, Field
 
 from sblgen._model import ResponseModel
 from sblgen.types import Timestamp
 
 __all__ = [
+    "EventTime",
     "Account",
     "AccountLookup",
     "Address",
@@ -59,6 +60,14 @@ __all__ = [
     "Subscription",
     "SubscriptionAddon",
 ]
+
+
+#: A FastSpring time, always timezone-aware: epoch milliseconds (what webhooks send) are
+#: read by pydantic's own parser (no Python call per field), an ISO-8601 text with an offset
+#: too; only a text without an offset goes through :data:`~sblgen.types.Timestamp`, which
+#: reads it as UTC. (Integers up to 2e10 would count as seconds, i.e. ms times before
+#: 1970-08-21: FastSpring sends none.)
+EventTime = Annotated[AwareDatetime | Timestamp, Field(union_mode="left_to_right")]
 
 
 def _id_of(value: object, *fields: str) -> str | None:
@@ -225,7 +234,7 @@ class Order(ResponseModel):
     buyer_reference: str | None = None
     ip_address: str | None = None
     completed: bool | None = None
-    changed: Timestamp | None = None
+    changed: EventTime | None = None
     language: str | None = None
     live: bool | None = None
     currency: str | None = None
@@ -298,7 +307,7 @@ class Subscription(ResponseModel):
     subscription: str | None = None
     active: bool | None = None
     state: str | None = None
-    changed: Timestamp | None = None
+    changed: EventTime | None = None
     live: bool | None = None
     currency: str | None = None
     account: str | Account | None = None
@@ -315,26 +324,26 @@ class Subscription(ResponseModel):
     subtotal_display: str | None = None
     attributes: dict[str, Any] | None = None
     discount_duration: int | None = None
-    next: Timestamp | None = None
-    end: Timestamp | None = None
-    canceled_date: Timestamp | None = None
-    deactivation_date: Timestamp | None = None
-    begin: Timestamp | None = None
+    next: EventTime | None = None
+    end: EventTime | None = None
+    canceled_date: EventTime | None = None
+    deactivation_date: EventTime | None = None
+    begin: EventTime | None = None
     sequence: int | None = None
     periods: int | None = None
     remaining_periods: int | None = None
     interval_unit: str | None = None
     interval_length: int | None = None
     next_charge_currency: str | None = None
-    next_charge_date: Timestamp | None = None
+    next_charge_date: EventTime | None = None
     next_charge_pre_tax: Decimal | None = None
     next_charge_total: Decimal | None = None
     next_notification_type: str | None = None
-    next_notification_date: Timestamp | None = None
+    next_notification_date: EventTime | None = None
     is_subscription_eligible_for_pause_by_buyer: bool | None = None
     is_pause_scheduled: bool | None = None
-    pause_date: Timestamp | None = None
-    resume_date: Timestamp | None = None
+    pause_date: EventTime | None = None
+    resume_date: EventTime | None = None
     initial_order_id: str | None = None
     initial_order_reference: str | None = None
     quote: str | None = None
@@ -371,7 +380,7 @@ class Charge(ResponseModel):
     currency: str | None = None
     total: Decimal | None = None
     status: str | None = None
-    timestamp: Timestamp | None = None
+    timestamp: EventTime | None = None
     subscription: str | Subscription | None = None
     account: str | Account | None = None
 
@@ -405,8 +414,8 @@ class ChargeFailure(ResponseModel):
             "customReferenceID", "customReferenceId", "custom_reference_id"
         ),
     )
-    changed: Timestamp | None = None
-    timestamp: Timestamp | None = None
+    changed: EventTime | None = None
+    timestamp: EventTime | None = None
 
     @property
     def subscription_id(self) -> str | None:
@@ -441,7 +450,7 @@ class Return(ResponseModel):
     return_: str | None = Field(None, validation_alias=AliasChoices("return", "return_"))
     reference: str | None = None
     completed: bool | None = None
-    changed: Timestamp | None = None
+    changed: EventTime | None = None
     live: bool | None = None
     account: str | Account | None = None
     currency: str | None = None
