@@ -568,9 +568,9 @@ def json_depth(body: bytes) -> int:
 
 def _nests_deeper_than(body: bytes, limit: int) -> int | None:
     """The depth of ``body`` if it is more than ``limit``, else None."""
-    if body.count(b"{") + body.count(b"[") <= limit:
-        return None  # fewer opening brackets than the limit: it cannot nest deeper
     brackets = rest = _brackets(body)
+    if len(brackets) <= limit:
+        return None  # fewer brackets than the limit: it cannot nest deeper
     passes = 0
     # Each pass drops every innermost pair, so at least one and at most two levels: a body
     # peeled empty in n passes nests at most 2n deep. Cheaper than the exact count.
