@@ -3,6 +3,7 @@ de-duplication by event id and business key."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -274,3 +275,19 @@ def test_handler_exceptions_are_logged_with_the_event_not_the_payload(
     assert record.getMessage().startswith("Webhook handler tests.test_events_dispatch.")
     assert "evt-1 (order.completed)" in record.getMessage()
     assert "EXPIRED_CARD" not in caplog.text
+
+
+def test_an_events_api_answer_reads_like_a_webhook_body() -> None:
+    rec = Recorder()
+    answer = json.dumps(
+        {
+            "action": "events.get",
+            "result": "success",
+            "page": 1,
+            "limit": 25,
+            "more": False,
+            "events": [{**order_completed("evt-7", "o7"), "event": "evt-7"}],
+        }
+    ).encode()
+    ack = rec.dispatcher.dispatch(read_events(answer), MemoryStore())
+    assert ack.processed == ("evt-7",) and rec.ran == [("fulfil", "evt-7")]

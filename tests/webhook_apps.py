@@ -244,7 +244,12 @@ def django_setup(db: Path, log: Path, heal: Path, *, slow: float = 0.0) -> None:
         ROOT_URLCONF=__name__,
         INSTALLED_APPS=["sblgen.integrations.django"],
         DATABASES={
-            "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(db), "OPTIONS": options}
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(db),
+                "OPTIONS": options,
+                "ATOMIC_REQUESTS": True,  # the view opts out: its claims commit at once
+            }
         },
         SBLGEN_WEBHOOKS={"SECRET": SECRET},
     )

@@ -684,8 +684,9 @@ def parse_event(item: Mapping[str, Any]) -> Event:
 
 
 def read_events(body: bytes | str) -> list[Event | UnreadableEvent]:
-    """Every event of a webhook body; an event whose data does not fit its type's model is
-    an :class:`UnreadableEvent` instead of failing the others.
+    """Every event of a webhook body (or of an events API answer, which has the same
+    ``events`` list); an event whose data does not fit its type's model is an
+    :class:`UnreadableEvent` instead of failing the others.
 
     Raises :class:`~sblgen.errors.WebhookPayloadError` (one line) when the body as a whole
     is too large, too deep, not JSON, or not the events envelope.

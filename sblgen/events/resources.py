@@ -225,7 +225,8 @@ class Order(ResponseModel):
     """An order (``order.*`` event data, or an expanded ``order`` reference).
 
     ``completed`` is false for a failed, declined or pending order; ``live`` is false for a
-    test order.
+    test order. ``tags`` (set through the orders API) is read when present; FastSpring's
+    examples never show it in an event, so do not rely on it to find your user.
     """
 
     order: str | None = None

@@ -69,6 +69,23 @@ def webhook_blueprint(
     ``store`` defaults to one :class:`~sblgen.events.store.SQLiteStore` per app (see the
     module docs); ``secrets`` defaults to the settings. The settings are checked when the
     blueprint is registered, so a typo fails at start-up with one line.
+
+    >>> from flask import Flask
+    >>> from sblgen.events import Dispatcher, MemoryStore
+    >>> from sblgen.webhooks import sign
+    >>> dispatcher = Dispatcher()
+    >>> @dispatcher.on("order.completed")
+    ... def fulfil(event):
+    ...     print("fulfil", event.data.order_id)
+    >>> app = Flask("shop")
+    >>> app.config["SBLGEN_WEBHOOKS"] = {"SECRET": "s3cret"}
+    >>> app.register_blueprint(webhook_blueprint(dispatcher, store=MemoryStore()))
+    >>> body = b'{"events": [{"id": "e1", "type": "order.completed", "data": {"order": "o1"}}]}'
+    >>> reply = app.test_client().post("/fastspring/webhooks", data=body,
+    ...     headers={"X-FS-Signature": sign(body, "s3cret")})
+    fulfil o1
+    >>> reply.status_code, app.test_client().get("/fastspring/webhooks").status_code
+    (200, 405)
     """
     blueprint = Blueprint(name, __name__)
     stores: dict[int, EventStore] = {}

@@ -136,12 +136,18 @@ class DjangoStore:
 
 
 def _settings() -> WebhookSettings:
+    values = getattr(settings, _SETTING, None)
     try:
-        return WebhookSettings.from_mapping(
-            getattr(settings, _SETTING, None), setting=_SETTING, extra_keys=("DATABASE",)
-        )
+        config = WebhookSettings.from_mapping(values, setting=_SETTING, extra_keys=("DATABASE",))
     except ConfigurationError as err:
         raise ImproperlyConfigured(f"settings.{err}") from None
+    using = (values or {}).get("DATABASE", "default")
+    if not config.sqlite_path and using not in settings.DATABASES:
+        raise ImproperlyConfigured(
+            f"settings.{_SETTING}['DATABASE'] is {using!r}, which is not in settings.DATABASES; "
+            "name one of its aliases (or set SQLITE_PATH)."
+        )
+    return config
 
 
 def _default_store(config: WebhookSettings) -> EventStore:
