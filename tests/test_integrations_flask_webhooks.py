@@ -175,12 +175,6 @@ def test_two_server_processes_sharing_one_sqlite_file(tmp_path: Path) -> None:
     assert all(process.returncode == 0 for process in servers)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ConfigurationError,
-    reason="Sblgen.init_app (sblgen/integrations/flask.py) refuses every SBLGEN_* key it does "
-    "not know, SBLGEN_WEBHOOKS included; it should skip that key. Remove this marker then.",
-)
 def test_the_template_extension_accepts_the_webhook_settings() -> None:
     from sblgen.integrations.flask import Sblgen
 
