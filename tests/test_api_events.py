@@ -242,3 +242,43 @@ def test_async_pull(fake: FakeFastSpring, data: FakeResources) -> None:
 
     processed, left = run_async(scenario)
     assert processed == tuple(e["id"] for e in seeded) and left == []
+
+
+def test_pull_through_the_webhook_dispatcher_and_store(
+    fake: FakeFastSpring, data: FakeResources, client: Client
+) -> None:
+    """The cron job and the webhook receiver share handlers and store: an event the
+    receiver already ran is a duplicate for the job (marked, not run again), a failing
+    handler's event stays unprocessed, and the others run once."""
+    import json
+
+    from sblgen.events import Dispatcher, MemoryStore, OrderCompleted, parse_event, receive
+    from sblgen.webhooks import sign
+
+    dispatcher, store = Dispatcher(), MemoryStore()
+    fulfilled: list[str] = []
+
+    @dispatcher.on(OrderCompleted)
+    def fulfil(event: OrderCompleted) -> None:
+        fulfilled.append(event.data.order_id)
+
+    @dispatcher.on("account.updated")
+    def sync_account(event: Any) -> None:
+        raise RuntimeError("CRM down")
+
+    def handle(event: dict[str, Any]) -> bool:
+        results = dispatcher.dispatch([parse_event(event)], store).results
+        return results[0].outcome.acknowledged
+
+    first, second = data.add_order(), data.add_order()
+    data.add_event("account.updated", {"account": first["account"]})
+    delivered = next(e for e in data.events if e["data"].get("order") == first["order"])
+    body = json.dumps({"events": [delivered]}).encode()
+    reply = receive(body, {"X-FS-Signature": sign(body, "s3cret")}, "s3cret", dispatcher, store)
+    assert reply.status == 200  # the webhook ran it (and its ack is lost, say)
+
+    result = pull_events(client, _since(), handle)
+    assert fulfilled == [first["order"], second["order"]]  # each once
+    assert len(result.processed) == 2 and len(result.declined) == 1
+    left = [e.type for e in client.events.unprocessed(begin=_since())]
+    assert left == ["account.updated"]

@@ -45,7 +45,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from sblgen._model import dumps_compact
@@ -67,14 +67,13 @@ from sblgen.api.events_models import ApiEvent, EventPage
 from sblgen.api.resource_data import epoch_ms, resource_id
 from sblgen.errors import ApiError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from sblgen.api.client import AsyncClient, Client
-
 __all__ = [
     "MAX_DAYS",
     "AsyncEvents",
+    "AsyncEventsClient",
     "EventHandler",
     "Events",
+    "EventsClient",
     "PullResult",
     "events_query",
     "pull_events",
@@ -250,21 +249,49 @@ class AsyncEvents(AsyncHandle, _EventCalls):
     ``await`` the rest)."""
 
 
+class EventsClient(Protocol):
+    """What :func:`pull_events` needs: a :class:`~sblgen.api.Client` (its ``events``)."""
+
+    @property
+    def events(self) -> Events: ...
+
+
+class AsyncEventsClient(Protocol):
+    """What :func:`pull_events_async` needs: an :class:`~sblgen.api.AsyncClient`."""
+
+    @property
+    def events(self) -> AsyncEvents: ...
+
+
 def pull_events(
-    client: Client, since: datetime, handle: EventHandler, *, until: datetime | None = None
+    client: EventsClient, since: datetime, handle: EventHandler, *, until: datetime | None = None
 ) -> PullResult:
     """Recover missed webhook events: fetch the unprocessed events created since ``since``,
     pass each event's JSON object to ``handle`` (the webhook dispatcher, or any callable
     returning ``True`` when the event is processed) and mark those processed. Safe to run
     from cron next to the webhook receiver (see the module documentation).
 
-    ``since`` must be a timezone-aware datetime within FastSpring's 30 days.
+    ``since`` must be a timezone-aware datetime within FastSpring's 30 days. With the
+    webhook receiver's :class:`~sblgen.events.Dispatcher` and store, so that an event runs
+    its handlers once whichever path delivers it::
+
+        from sblgen.events import parse_event
+
+        def handle(event):
+            result = dispatcher.dispatch([parse_event(event)], store).results[0]
+            return result.outcome.acknowledged
+
+        pull_events(client, datetime.now(UTC) - timedelta(days=3), handle)
     """
     return client.events.pull(since, handle, until=until)
 
 
 async def pull_events_async(
-    client: AsyncClient, since: datetime, handle: EventHandler, *, until: datetime | None = None
+    client: AsyncEventsClient,
+    since: datetime,
+    handle: EventHandler,
+    *,
+    until: datetime | None = None,
 ) -> PullResult:
     """:func:`pull_events` on an :class:`~sblgen.api.AsyncClient` (``handle`` stays a plain
     function)."""
