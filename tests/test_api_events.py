@@ -256,7 +256,7 @@ def test_pull_through_the_webhook_dispatcher_and_store(
     from sblgen.webhooks import sign
 
     dispatcher, store = Dispatcher(), MemoryStore()
-    fulfilled: list[str] = []
+    fulfilled: list[str | None] = []
 
     @dispatcher.on(OrderCompleted)
     def fulfil(event: OrderCompleted) -> None:
