@@ -32,7 +32,13 @@ from sblgen.api.checkout_sessions import Sender
 from sblgen.api.orders import _parse_order
 from sblgen.api.orders_models import Order
 from sblgen.api.policy import error_for_response
-from sblgen.api.resource_data import Amount, Count, ref_id, resource_id, result_failure
+from sblgen.api.resource_data import (
+    LenientAmount,
+    LenientCount,
+    ref_id,
+    resource_id,
+    result_failure,
+)
 from sblgen.errors import (
     ApiError,
     BadRequestError,
@@ -79,8 +85,8 @@ def test_data_loads_without_httpx() -> None:
 
 
 class _Values(BaseModel):
-    amount: Amount = None
-    count: Count = None
+    amount: LenientAmount = None
+    count: LenientCount = None
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,7 @@ from sblgen.api.calls import (
     Op,
     SyncHandle,
     model_parser,
+    one_call,
     operation,
     parse_json,
     perform,
@@ -123,27 +124,27 @@ def _body(model: AccountCreate | AccountUpdate) -> bytes:
 class _AccountCalls:
     """The account operations, written once for both clients."""
 
-    @operation
-    def get(self, account_id: str) -> Op[Account]:
+    @one_call
+    def get(self, account_id: str) -> Call[Account]:
         """``GET /accounts/{id}``: one account, with its order and subscription ids."""
-        return (
-            yield from perform(Call("GET", account_path(account_id), None, True, _parse_account))
-        )
+        return Call("GET", account_path(account_id), None, True, _parse_account)
 
-    @operation
-    def lookup(self, *, email: str | None = None, custom: str | None = None) -> Op[tuple[str, ...]]:
+    @one_call
+    def lookup(
+        self, *, email: str | None = None, custom: str | None = None
+    ) -> Call[tuple[str, ...]]:
         """``GET /accounts?email=`` or ``?custom=``: the ids of the accounts with that
         email address, or with your own key (``lookup.custom``); empty when none."""
         query = lookup_query(email, custom)
-        return (yield from perform(Call("GET", f"/accounts?{query}", None, True, _parse_ids)))
+        return Call("GET", f"/accounts?{query}", None, True, _parse_ids)
 
-    @operation
-    def create(self, account: AccountCreate | Mapping[str, Any]) -> Op[str]:
+    @one_call
+    def create(self, account: AccountCreate | Mapping[str, Any]) -> Call[str]:
         """``POST /accounts``: create an account; returns its id. An email FastSpring
         already knows raises :class:`~sblgen.errors.BadRequestError` whose ``params``
         are ``{"email": "email already exists, ..."}`` (look it up by email instead)."""
         body = _body(as_model(account, AccountCreate))
-        return (yield from perform(Call("POST", "/accounts", body, False, _parse_created)))
+        return Call("POST", "/accounts", body, False, _parse_created)
 
     @operation
     def update(self, account_id: str, changes: AccountUpdate | Mapping[str, Any]) -> Op[str]:

@@ -28,8 +28,19 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Iterable
-from dataclasses import dataclass
-from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeAlias, TypeVar, overload
+from types import MethodType
+from typing import (
+    Any,
+    Concatenate,
+    Generic,
+    NamedTuple,
+    ParamSpec,
+    Protocol,
+    Self,
+    TypeAlias,
+    TypeVar,
+    overload,
+)
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -48,6 +59,7 @@ __all__ = [
     "collect",
     "failure_error",
     "model_parser",
+    "one_call",
     "operation",
     "paginate",
     "parse_json",
@@ -62,11 +74,10 @@ P = ParamSpec("P")
 Parse: TypeAlias = Callable[[str, str, httpx.Response], T]
 
 
-@dataclass(frozen=True, slots=True)
-class Call(Generic[T]):
+class Call(NamedTuple, Generic[T]):
     """One request: what to send, whether it may be retried after it may have reached
     FastSpring (reads, and writes that are harmless to repeat), and how to read the
-    answer (``parse(method, url, response)``)."""
+    answer (``parse(method, url, response)``). A named tuple: made on every call, cheaply."""
 
     method: str
     path: str
@@ -149,8 +160,9 @@ def model_parser(
         except ValidationError as err:
             parse_json(method, url, response)  # raises for result: error or non-JSON
             raise _invalid(method, url, response, cls, err) from None
-        if getattr(model, "result", None) == "error" or (key is not None and not key(model)):
-            parse_json(method, url, response)  # raises the typed error for a result: error
+        if getattr(model, "result", None) != "error" and (key is None or key(model)):
+            return model
+        parse_json(method, url, response)  # raises the typed error for a result: error
         return checked(method, url, response, model)
 
     def parse(method: str, url: str, response: httpx.Response) -> M:
@@ -335,12 +347,16 @@ class AsyncHandle:
             steps.close()
 
 
-def _public_signature(fn: Callable[..., Any]) -> inspect.Signature:
-    signature = inspect.signature(fn)
-    return signature.replace(
-        parameters=list(signature.parameters.values())[1:],
-        return_annotation=inspect.Signature.empty,
+def _runner(fn: Callable[..., Any], run: Callable[..., Any]) -> Callable[..., Any]:
+    """``run`` named and documented as ``fn``, with ``fn``'s parameters (made once per
+    method; each access binds it with :class:`types.MethodType`, which costs next to
+    nothing)."""
+    run.__name__ = run.__qualname__ = fn.__name__
+    run.__doc__ = fn.__doc__
+    run.__signature__ = inspect.signature(fn).replace(  # type: ignore[attr-defined]
+        return_annotation=inspect.Signature.empty
     )
+    return run
 
 
 class _Operation(Generic[P, T]):
@@ -349,12 +365,16 @@ class _Operation(Generic[P, T]):
 
     def __init__(self, fn: Callable[Concatenate[Any, P], Op[T]]) -> None:
         self.fn = fn
-        self.signature = _public_signature(fn)
         self.__doc__ = fn.__doc__
         self.__name__ = fn.__name__
 
+        def run(handle: Any, /, *args: Any, **kwargs: Any) -> Any:
+            return handle._drive(fn(handle, *args, **kwargs))
+
+        self._run = _runner(fn, run)
+
     @overload
-    def __get__(self, obj: None, owner: type[Any]) -> _Operation[P, T]: ...
+    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
     @overload
     def __get__(self, obj: SyncHandle, owner: type[Any]) -> Callable[P, T]: ...
     @overload
@@ -362,32 +382,51 @@ class _Operation(Generic[P, T]):
         self, obj: AsyncHandle, owner: type[Any]
     ) -> Callable[P, Coroutine[Any, Any, T]]: ...
     def __get__(self, obj: Any, owner: type[Any]) -> Any:
-        if obj is None:
-            return self
-        fn, drive = self.fn, obj._drive
-
-        def run(*args: Any, **kwargs: Any) -> Any:
-            return drive(fn(obj, *args, **kwargs))
-
-        return self._named(run)
-
-    def _named(self, run: Callable[..., Any]) -> Callable[..., Any]:
-        run.__name__ = run.__qualname__ = self.fn.__name__
-        run.__doc__ = self.fn.__doc__
-        run.__signature__ = self.signature  # type: ignore[attr-defined]
-        return run
+        return self if obj is None else MethodType(self._run, obj)
 
 
-class _Streamed(_Operation[P, T]):
+class _OneCall(Generic[P, T]):
+    """An operation that is exactly one call: its function returns the :class:`Call`, and
+    the handle sends it (no generator to drive)."""
+
+    def __init__(self, fn: Callable[Concatenate[Any, P], Call[T]]) -> None:
+        self.fn = fn
+        self.__doc__ = fn.__doc__
+        self.__name__ = fn.__name__
+
+        def run(handle: Any, /, *args: Any, **kwargs: Any) -> Any:
+            return handle._call(fn(handle, *args, **kwargs))
+
+        self._run = _runner(fn, run)
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, obj: SyncHandle, owner: type[Any]) -> Callable[P, T]: ...
+    @overload
+    def __get__(
+        self, obj: AsyncHandle, owner: type[Any]
+    ) -> Callable[P, Coroutine[Any, Any, T]]: ...
+    def __get__(self, obj: Any, owner: type[Any]) -> Any:
+        return self if obj is None else MethodType(self._run, obj)
+
+
+class _Streamed(Generic[P, T]):
     """A streamed method: an iterator of ``T`` on a :class:`SyncHandle`, an async iterator
     on an :class:`AsyncHandle`."""
 
     def __init__(self, fn: Callable[Concatenate[Any, P], Stream[T]]) -> None:
-        super().__init__(fn)  # type: ignore[arg-type]
-        self.steps = fn
+        self.fn = fn
+        self.__doc__ = fn.__doc__
+        self.__name__ = fn.__name__
 
-    @overload  # type: ignore[override]
-    def __get__(self, obj: None, owner: type[Any]) -> _Streamed[P, T]: ...
+        def run(handle: Any, /, *args: Any, **kwargs: Any) -> Any:
+            return handle._iterate(fn(handle, *args, **kwargs))
+
+        self._run = _runner(fn, run)
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
     @overload
     def __get__(
         self, obj: SyncHandle, owner: type[Any]
@@ -397,19 +436,18 @@ class _Streamed(_Operation[P, T]):
         self, obj: AsyncHandle, owner: type[Any]
     ) -> Callable[P, AsyncGenerator[T, None]]: ...
     def __get__(self, obj: Any, owner: type[Any]) -> Any:
-        if obj is None:
-            return self
-        steps, iterate = self.steps, obj._iterate
-
-        def run(*args: Any, **kwargs: Any) -> Any:
-            return iterate(steps(obj, *args, **kwargs))
-
-        return self._named(run)
+        return self if obj is None else MethodType(self._run, obj)
 
 
 def operation(fn: Callable[Concatenate[Any, P], Op[T]]) -> _Operation[P, T]:
     """Decorate an operation (a generator of :class:`Call`) written once for both clients."""
     return _Operation(fn)
+
+
+def one_call(fn: Callable[Concatenate[Any, P], Call[T]]) -> _OneCall[P, T]:
+    """Decorate an operation that is one request: a function returning its :class:`Call`
+    (checked when called; nothing is sent until it returns)."""
+    return _OneCall(fn)
 
 
 def stream(fn: Callable[Concatenate[Any, P], Stream[T]]) -> _Streamed[P, T]:

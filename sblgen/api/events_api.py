@@ -57,6 +57,7 @@ from sblgen.api.calls import (
     SyncHandle,
     collect,
     model_parser,
+    one_call,
     operation,
     paginate,
     parse_json,
@@ -196,12 +197,12 @@ class _EventCalls:
         query = events_query(begin=begin, end=end, days=days)
         return paginate(lambda page: _page_call("/events/processed", query, page), _events_of)
 
-    @operation
-    def mark_processed(self, event_id: str) -> Op[None]:
+    @one_call
+    def mark_processed(self, event_id: str) -> Call[None]:
         """``POST /events/{id}`` ``{"processed": true}``. Idempotent (it sets a flag), so
         it is retried after a timeout like a read."""
         path = f"/events/{resource_id(event_id, 'event id')}"
-        yield from perform(Call("POST", path, _MARK, True, _no_answer))
+        return Call("POST", path, _MARK, True, _no_answer)
 
     @operation
     def pull(
@@ -232,7 +233,7 @@ class _EventCalls:
                 declined.append(event.id)
                 continue
             try:
-                yield from _EventCalls.mark_processed.fn(self, event.id)
+                yield from perform(_EventCalls.mark_processed.fn(self, event.id))
             except ApiError as err:
                 unmarked.append((event.id, str(err)))
             else:

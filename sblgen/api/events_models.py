@@ -21,8 +21,7 @@ from typing import Any, Self
 
 from pydantic import ModelWrapValidatorHandler, PrivateAttr, model_validator
 
-from sblgen.api.resource_data import Count, Items, ResultFields
-from sblgen.types import Timestamp
+from sblgen.api.resource_data import ApiTime, Count, Items, ResultFields
 
 __all__ = ["ApiEvent", "EventPage"]
 
@@ -35,7 +34,7 @@ class ApiEvent(ResultFields):
     type: str | None = None
     live: bool | None = None
     processed: bool | None = None
-    created: Timestamp | None = None
+    created: ApiTime | None = None
     data: Any = None
 
     _wire: dict[str, Any] = PrivateAttr(default_factory=dict)

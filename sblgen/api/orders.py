@@ -35,13 +35,11 @@ from urllib.parse import urlencode
 from sblgen.api.calls import (
     AsyncHandle,
     Call,
-    Op,
     Stream,
     SyncHandle,
     model_parser,
-    operation,
+    one_call,
     paginate,
-    perform,
     stream,
 )
 from sblgen.api.orders_models import Order, OrderPage
@@ -112,11 +110,11 @@ def _orders_of(page: OrderPage) -> Sequence[Order]:
 class _OrderCalls:
     """The order operations, written once for :class:`Orders` and :class:`AsyncOrders`."""
 
-    @operation
-    def get(self, order_id: str) -> Op[Order]:
+    @one_call
+    def get(self, order_id: str) -> Call[Order]:
         """``GET /orders/{id}``: one order. An id containing ``,`` (which FastSpring would
         read as several orders), ``/`` or whitespace is refused before anything is sent."""
-        return (yield from perform(Call("GET", order_path(order_id), None, True, _parse_order)))
+        return Call("GET", order_path(order_id), None, True, _parse_order)
 
     @stream
     def list(

@@ -25,7 +25,9 @@ from sblgen._model import ResponseModel
 from sblgen.api.accounts_models import Account
 from sblgen.api.resource_data import (
     Amount,
+    ApiTime,
     Count,
+    IdOr,
     Items,
     ProductInfo,
     ResultFields,
@@ -33,7 +35,6 @@ from sblgen.api.resource_data import (
     ref_id,
 )
 from sblgen.api.subscriptions_models import Subscription
-from sblgen.types import Timestamp
 
 __all__ = ["Order", "OrderAddress", "OrderCustomer", "OrderItem", "OrderPage"]
 
@@ -65,7 +66,7 @@ class OrderItem(ResponseModel):
     """One line of an order. A setup fee is an item of its own (``<path>.setupFee``); items
     added through another item carry a ``driver``."""
 
-    product: str | ProductInfo | None = None
+    product: IdOr[ProductInfo] = None
     quantity: Count = None
     display: str | None = None
     sku: str | None = None
@@ -73,7 +74,7 @@ class OrderItem(ResponseModel):
     discount: Amount = None
     coupon: str | None = None
     attributes: dict[str, Any] | None = None
-    subscription: str | Subscription | None = None
+    subscription: IdOr[Subscription] = None
     fulfillments: dict[str, Any] | None = None
     driver: dict[str, Any] | None = None
 
@@ -102,13 +103,13 @@ class Order(ResultFields):
     buyer_reference: str | None = None
     ip_address: str | None = None
     completed: bool | None = None
-    changed: Timestamp | None = None
+    changed: ApiTime | None = None
     language: str | None = None
     live: bool | None = None
     currency: str | None = None
     payout_currency: str | None = None
     invoice_url: str | None = None
-    account: str | Account | None = None
+    account: IdOr[Account] = None
     total: Amount = None
     tax: Amount = None
     subtotal: Amount = None

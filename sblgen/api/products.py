@@ -34,9 +34,9 @@ from sblgen.api.calls import (
     SyncHandle,
     collect,
     model_parser,
+    one_call,
     operation,
     paginate,
-    perform,
 )
 from sblgen.api.policy import unexpected_body
 from sblgen.api.products_models import PricePage, ProductPrice
@@ -102,17 +102,17 @@ class _ProductCalls:
         )
         return tuple((yield from collect(pages)))
 
-    @operation
+    @one_call
     def price(
         self, product: str, *, country: str | None = None, currency: str | None = None
-    ) -> Op[ProductPrice]:
+    ) -> Call[ProductPrice]:
         """``GET /products/price/{path}``: one product's prices, for every country or for
         one ``country`` (and ``currency``)."""
         path = product_path(product)
         query = price_query(country, currency)
         base = f"/products/price/{url_segment(path, 'product path')}"
         call = Call("GET", _path(base, query), None, True, _parse_page)
-        return (yield from perform(_one_product(path, call)))
+        return _one_product(path, call)
 
 
 class Products(SyncHandle, _ProductCalls):

@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import Field
 
 from sblgen._model import ResponseModel
-from sblgen.api.resource_data import Amount, Count, Items, ResultFields
+from sblgen.api.resource_data import Count, Items, LenientAmount, LenientCount, ResultFields
 
 __all__ = ["CountryPrice", "PricePage", "ProductPrice", "QuantityTier"]
 
@@ -34,10 +34,10 @@ __all__ = ["CountryPrice", "PricePage", "ProductPrice", "QuantityTier"]
 class QuantityTier(ResponseModel):
     """The price per unit from a quantity on (volume discount)."""
 
-    discount_percent: Amount = None
-    discount_value: Amount = None
+    discount_percent: LenientAmount = None
+    discount_value: LenientAmount = None
     discount_value_display: str | None = None
-    unit_price: Amount = None
+    unit_price: LenientAmount = None
     unit_price_display: str | None = None
 
 
@@ -46,13 +46,13 @@ class CountryPrice(ResponseModel):
     wire) are in :attr:`tiers`."""
 
     currency: str | None = None
-    price: Amount = None
+    price: LenientAmount = None
     display: str | None = None
     quantity_discount: Any = None
     discount_reason: dict[str, Any] | None = None
-    discount_period_count: Count = None
+    discount_period_count: LenientCount = None
     available: dict[str, Any] | None = None
-    setup_fee_price: Amount = None
+    setup_fee_price: LenientAmount = None
     setup_fee_price_display: str | None = None
     setup_fee_reason: dict[str, Any] | None = None
 

@@ -29,15 +29,20 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BeforeValidator, Field
+from pydantic import AwareDatetime, BeforeValidator, Field
 
 from sblgen._model import ResponseModel
 from sblgen.api.v2 import url_segment
+from sblgen.types import Timestamp
 
 __all__ = [
     "Amount",
+    "ApiTime",
     "Count",
+    "IdOr",
     "Items",
+    "LenientAmount",
+    "LenientCount",
     "ProductInfo",
     "ResultFailure",
     "ResultFields",
@@ -78,18 +83,26 @@ def _count(value: object) -> object:
     return int(whole) if whole == whole.to_integral_value() else None
 
 
-#: A money amount or rate as FastSpring sends it: a JSON number, or (in some documented
-#: examples) text such as ``"10.0"``. Text that holds no number (``"null"``) reads as
-#: ``None`` rather than failing the whole response. (A plain number is read natively; only
-#: anything else goes through the lenient reader.)
-Amount = Annotated[
+#: A money amount or rate: a JSON number or numeric text (``"36.15"``), read natively.
+Amount = Decimal | None
+#: A whole number: a JSON number or numeric text (``"2"``), read natively.
+Count = int | None
+#: An amount where FastSpring's documented examples show odd text (``"10.0,"``,
+#: ``"null"``): text that holds no number reads as ``None`` rather than failing the whole
+#: answer. A plain number is read natively; only anything else goes through Python.
+LenientAmount = Annotated[
     Decimal | Annotated[Decimal | None, BeforeValidator(_amount)],
     Field(union_mode="left_to_right"),
 ]
-#: A whole number sent as a number or as text (``"2"``); ``"null"`` reads as ``None``.
-Count = Annotated[
+#: A whole number that may come as odd text (``"null"``), read like :data:`LenientAmount`.
+LenientCount = Annotated[
     int | Annotated[int | None, BeforeValidator(_count)], Field(union_mode="left_to_right")
 ]
+#: A FastSpring time, always timezone-aware: epoch milliseconds are read by pydantic's own
+#: parser (no Python call per field; integers above 2e10 count as milliseconds, and
+#: FastSpring sends no earlier time), ISO-8601 with an offset too; only text without an
+#: offset goes through :data:`~sblgen.types.Timestamp`, which reads it as UTC.
+ApiTime = Annotated[AwareDatetime | Timestamp, Field(union_mode="left_to_right")]
 
 
 def _none_as_empty(value: object) -> object:
@@ -102,6 +115,9 @@ Items = Annotated[
     tuple[T, ...] | Annotated[tuple[T, ...], BeforeValidator(_none_as_empty)],
     Field(union_mode="left_to_right"),
 ]
+#: A reference FastSpring sends as an id, or (webhook expansion) as the whole object ``T``.
+#: An id is tried first, so the common shape costs no look at ``T``.
+IdOr = Annotated[str | T | None, Field(union_mode="left_to_right")]
 
 
 def ref_id(value: object, *keys: str) -> str | None:
@@ -201,6 +217,8 @@ def result_failure(data: object) -> ResultFailure | None:
 # --------------------------------------------------------------------------- request values
 
 _NOT_IN_ID = re.compile(r"[,/%\s\x00-\x1f\x7f]")
+#: What FastSpring's ids are made of (URL-safe base64): a segment as it is.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def resource_id(value: object, what: str) -> str:
@@ -221,6 +239,8 @@ def resource_id(value: object, what: str) -> str:
     Traceback (most recent call last):
     ValueError: '../x' is not an order id: '/' cannot be part of a FastSpring id.
     """
+    if isinstance(value, str) and _PLAIN_ID.fullmatch(value):
+        return value
     if not isinstance(value, str) or not value:
         raise ValueError(f"{value!r} is not {_article(what)}: give a non-empty string.")
     bad = _NOT_IN_ID.search(value)

@@ -46,6 +46,7 @@ from sblgen.api.calls import (
     Op,
     SyncHandle,
     model_parser,
+    one_call,
     operation,
     parse_json,
     perform,
@@ -117,13 +118,15 @@ def _get(subscription_id: str) -> Call[Subscription]:
 class _SubscriptionCalls:
     """The subscription operations, written once for both clients."""
 
-    @operation
-    def get(self, subscription_id: str) -> Op[Subscription]:
+    @one_call
+    def get(self, subscription_id: str) -> Call[Subscription]:
         """``GET /subscriptions/{id}``: one subscription."""
-        return (yield from perform(_get(subscription_id)))
+        return _get(subscription_id)
 
-    @operation
-    def cancel(self, subscription_id: str, *, immediately: bool = False) -> Op[SubscriptionResult]:
+    @one_call
+    def cancel(
+        self, subscription_id: str, *, immediately: bool = False
+    ) -> Call[SubscriptionResult]:
         """``DELETE /subscriptions/{id}``: cancel at the end of the paid period (the
         subscription stays ``active`` until its deactivation date and can be uncanceled
         until then), or with ``immediately=True`` (``billingPeriod=0``) deactivate it now.
@@ -132,7 +135,7 @@ class _SubscriptionCalls:
         path = subscription_path(subscription_id)
         if immediately:
             path += "?billingPeriod=0"
-        return (yield from perform(Call("DELETE", path, None, False, _parse_result)))
+        return Call("DELETE", path, None, False, _parse_result)
 
     @operation
     def uncancel(self, subscription_id: str) -> Op[Subscription]:
@@ -164,7 +167,7 @@ class _SubscriptionCalls:
         sub = yield from perform(Call("POST", path, None, False, _parse_maybe_subscription))
         return sub if sub is not None else (yield from perform(_get(subscription_id)))
 
-    @operation
+    @one_call
     def change(
         self,
         subscription_id: str,
@@ -173,7 +176,7 @@ class _SubscriptionCalls:
         product: str | None = None,
         quantity: int | None = None,
         coupons: Sequence[str] | None = None,
-    ) -> Op[SubscriptionResult]:
+    ) -> Call[SubscriptionResult]:
         """``POST /subscriptions``: change the plan's product, quantity or coupons; this
         commits. ``prorate=True`` charges or credits the difference now; ``False`` switches
         without proration. Preview the cost first with :meth:`estimate`."""
@@ -188,9 +191,9 @@ class _SubscriptionCalls:
             prorate=prorate,
         )
         body = _json({"subscriptions": [change.to_dict()]})
-        return (yield from perform(Call("POST", "/subscriptions", body, False, _parse_result)))
+        return Call("POST", "/subscriptions", body, False, _parse_result)
 
-    @operation
+    @one_call
     def estimate(
         self,
         subscription_id: str,
@@ -199,7 +202,7 @@ class _SubscriptionCalls:
         quantity: int | None = None,
         pricing: Mapping[str, Any] | None = None,
         addons: Sequence[EstimateAddon | Mapping[str, Any]] | None = None,
-    ) -> Op[ProrationEstimate]:
+    ) -> Call[ProrationEstimate]:
         """``POST /subscriptions/estimate``: what a prorated change to ``product`` (or
         ``quantity``, ``pricing``) would cost now and at the next charge. Commits nothing,
         so it is retried like a read."""
@@ -212,9 +215,7 @@ class _SubscriptionCalls:
             addons=None if addons is None else [as_model(a, EstimateAddon) for a in addons],
         )
         body = request.to_json().encode("utf-8")
-        return (
-            yield from perform(Call("POST", "/subscriptions/estimate", body, True, _parse_estimate))
-        )
+        return Call("POST", "/subscriptions/estimate", body, True, _parse_estimate)
 
 
 class Subscriptions(SyncHandle, _SubscriptionCalls):

@@ -24,14 +24,16 @@ from sblgen._model import ResponseModel, WireModel
 from sblgen.api.accounts_models import Account
 from sblgen.api.resource_data import (
     Amount,
+    ApiTime,
     Count,
+    IdOr,
     Items,
     ProductInfo,
     ResultFields,
     product_ref,
     ref_id,
 )
-from sblgen.types import CouponCode, FrozenList, PositiveInt, PriceMap, ProductPath, Timestamp
+from sblgen.types import CouponCode, FrozenList, PositiveInt, PriceMap, ProductPath
 
 __all__ = [
     "AmountDue",
@@ -63,11 +65,11 @@ class Subscription(ResultFields):
     state: str | None = None
     is_subscription_eligible_for_pause_by_buyer: bool | None = None
     is_pause_scheduled: bool | None = None
-    changed: Timestamp | None = None
+    changed: ApiTime | None = None
     live: bool | None = None
     currency: str | None = None
-    account: str | Account | None = None
-    product: str | ProductInfo | None = None
+    account: IdOr[Account] = None
+    product: IdOr[ProductInfo] = None
     sku: str | None = None
     display: str | None = None
     quantity: Count = None
@@ -78,24 +80,24 @@ class Subscription(ResultFields):
     subtotal: Amount = None
     attributes: dict[str, Any] | None = None
     discount_duration: Count = None
-    begin: Timestamp | None = None
-    next: Timestamp | None = None
-    end: Timestamp | None = None
-    canceled_date: Timestamp | None = None
-    deactivation_date: Timestamp | None = None
-    pause_date: Timestamp | None = None
-    resume_date: Timestamp | None = None
+    begin: ApiTime | None = None
+    next: ApiTime | None = None
+    end: ApiTime | None = None
+    canceled_date: ApiTime | None = None
+    deactivation_date: ApiTime | None = None
+    pause_date: ApiTime | None = None
+    resume_date: ApiTime | None = None
     sequence: Count = None
     periods: Count = None
     remaining_periods: Count = None
     interval_unit: str | None = None
     interval_length: Count = None
     next_charge_currency: str | None = None
-    next_charge_date: Timestamp | None = None
+    next_charge_date: ApiTime | None = None
     next_charge_pre_tax: Amount = None
     next_charge_total: Amount = None
     next_notification_type: str | None = None
-    next_notification_date: Timestamp | None = None
+    next_notification_date: ApiTime | None = None
     initial_order_id: str | None = None
     initial_order_reference: str | None = None
     quote: str | None = None
@@ -194,7 +196,7 @@ class AmountDue(ResponseModel):
     proration_subtotal: Amount = None
     proration_tax: Amount = None
     total_amount_due: Amount = None
-    next_charge_date: Timestamp | None = None
+    next_charge_date: ApiTime | None = None
     next_charge_amount: Amount = None
 
 
@@ -212,8 +214,8 @@ class ProrationEstimate(ResultFields):
     subscription: str | None = None
     currency: str | None = None
     timezone: str | None = None
-    period_start_date: Timestamp | None = None
-    period_end_date: Timestamp | None = None
+    period_start_date: ApiTime | None = None
+    period_end_date: ApiTime | None = None
     current_plan: PlanEstimate | None = None
     proposed_plan: PlanEstimate | None = None
     amount_due: AmountDue | None = None
