@@ -5,7 +5,6 @@ that stay data."""
 from __future__ import annotations
 
 import ast
-import asyncio
 import subprocess
 import sys
 from decimal import Decimal
@@ -46,6 +45,7 @@ from sblgen.errors import (
     ServerError,
     UnexpectedResponseError,
 )
+from tests.fake_fastspring import run_async
 
 API = Path(sblgen.api.__file__).parent
 DATA_MODULES = (
@@ -297,7 +297,7 @@ def test_one_definition_serves_both_clients() -> None:
         handle = _Async(_sender(async_send))
         return await handle.get("b"), await handle.recover("c"), [n async for n in handle.many(2)]
 
-    got, recovered, streamed = asyncio.run(scenario())
+    got, recovered, streamed = run_async(scenario)
     assert got == {"n": 3} and recovered == "found" and streamed == [5, 6]
     assert _Calls.get.__doc__ == "Read one thing." and sync.get.__name__ == "get"
 

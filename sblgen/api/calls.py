@@ -1,13 +1,20 @@
 """How the REST resource handles (orders, subscriptions, accounts, prices, events) talk to
-FastSpring: each operation is written once, as a generator of :class:`Call` objects, and
-runs on a sync handle (:class:`SyncHandle`, on :class:`~sblgen.api.Client`) or an async
-one (:class:`AsyncHandle`, on :class:`~sblgen.api.AsyncClient`).
+FastSpring: each operation is written once and runs on a sync handle (:class:`SyncHandle`,
+on :class:`~sblgen.api.Client`) or an async one (:class:`AsyncHandle`, on
+:class:`~sblgen.api.AsyncClient`).
 
-An operation never does IO itself: it yields a :class:`Call` (method, path, body, whether
-it may be retried after it may have reached FastSpring, how to read the answer) and gets
-the parsed answer back, or the call's :class:`~sblgen.errors.ApiError` raised at the
-``yield``. So a multi-step operation (uncancel, then read the subscription back) and its
-retry rules are the same code for both clients, and cannot drift apart.
+An operation never does IO itself. It describes each request as a :class:`Call` (method,
+path, body, whether it may be retried after it may have reached FastSpring, how to read
+the answer):
+
+- ``@one_call``: a function that returns its one :class:`Call`;
+- ``@operation``: a generator that yields calls and gets each parsed answer back (or the
+  call's :class:`~sblgen.errors.ApiError`, raised at the ``yield``), for several steps
+  (uncancel, then read the subscription back);
+- ``@stream``: a generator of calls and items (every order of every page).
+
+So an operation and its retry rules are the same code for both clients, and cannot drift
+apart.
 
 >>> from sblgen.api.checkout_sessions import Sender
 >>> def fake_send(method, path, *, content=None, retry_safe=False):
