@@ -151,7 +151,10 @@ class _Stage:
         self.aside = aside
         os.rename(self.tmp, self.out)
         self.swapped = True
-        os.rename(aside, self.tmp)  # under the name a clean-up always removes
+        try:
+            os.rename(aside, self.tmp)  # under the name a clean-up always removes
+        except OSError:
+            self.tmp = aside  # remove it where it is
         self.aside = None
 
     def _hold_previous(self) -> None:
@@ -173,6 +176,7 @@ class _Stage:
 
     def discard(self) -> None:
         """After an error: keep (or put back) the previous output, remove the new one."""
+        stuck: OSError | None = None
         if self.aside is not None:
             if os.path.lexists(self.out):  # the new output is in place: the old one goes
                 _remove_tree(self.aside)
@@ -180,16 +184,18 @@ class _Stage:
                 try:
                     os.rename(self.aside, self.out)
                 except OSError as err:
-                    raise SiteError(
-                        f"{self.out}: the build failed while swapping folders and the "
-                        f"previous output could not be moved back ({err.strerror}); it is "
-                        f"kept whole in {self.aside}, and the next build puts it back."
-                    ) from err
-            self.aside = None
-        if not self.swapped and self._marked_previous:
+                    stuck = err
+        if not self.swapped and self._marked_previous and stuck is None:
             (self.out / BUILD_MARKER).unlink(missing_ok=True)
         if os.path.lexists(self.tmp):
             _remove_tree(self.tmp)
+        if stuck is not None:
+            raise SiteError(
+                f"{self.out}: the build failed while swapping folders and the previous "
+                f"output could not be moved back ({stuck.strerror}); it is kept whole in "
+                f"{self.aside}, and the next build puts it back."
+            ) from stuck
+        self.aside = None
 
     def release(self) -> None:
         for fd in (self._previous_fd, self._lock_fd):
