@@ -55,7 +55,7 @@ def main() -> None:
                 _pause(ready)
             real_rename(src, dst, *args, **kwargs)
 
-        os.rename = rename  # type: ignore[assignment]
+        os.rename = rename
     if moment == "remove-old":
         real_remove = output._remove_tree
         calls: list[Path] = []

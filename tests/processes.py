@@ -79,3 +79,27 @@ def session(args: Sequence[str]) -> Iterator[subprocess.Popen[bytes]]:
         if proc.returncode is None:
             proc.kill()
             proc.communicate()
+
+
+# Tasks for worker processes (importable by name, as workers need them).
+
+
+def worker_facts(_item: int) -> tuple[str, str, str, bool, bool]:
+    """Where a worker's stdin, stdout and stderr lead, and whether it ignores Ctrl+C and
+    dies of SIGTERM."""
+    fds = tuple(os.readlink(f"/proc/self/fd/{fd}") for fd in (0, 1, 2))
+    return (
+        fds[0],
+        fds[1],
+        fds[2],
+        signal.getsignal(signal.SIGINT) is signal.SIG_IGN,
+        signal.getsignal(signal.SIGTERM) is signal.SIG_DFL,
+    )
+
+
+def fail_first(item: int) -> int:
+    """Fail on item 0; take a while on every other one."""
+    if item == 0:
+        raise ValueError("item 0 fails")
+    time.sleep(0.25)
+    return item

@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -65,14 +66,18 @@ def _progress(done: int, total: int) -> None:
 # ------------------------------------------------------------------------ parallel build
 
 _worker: tuple[Site, jinja2.Environment, Path] | None = None
+_worker_today: AbstractContextManager[None] | None = None
 
 
 def _init_worker(site_dir: str, target: str, day: _dt.date, follow_symlinks: bool) -> None:
-    global _worker
+    global _worker, _worker_today
     from sblgen.dates import frozen_today
 
-    # The worker builds with the parent's "today" for its whole life: enter, never leave.
-    frozen_today(day).__enter__()
+    # The worker builds with the parent's "today" for its whole life: enter, never leave,
+    # and keep the context manager: once collected, it would close and undo the freeze
+    # (a forked worker would not notice: it inherits the parent's frozen date anyway).
+    _worker_today = frozen_today(day)
+    _worker_today.__enter__()
     site = load_site(site_dir)
     _worker = (site, environment(site, follow_symlinks=follow_symlinks), Path(target))
 
