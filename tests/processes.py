@@ -59,13 +59,15 @@ def wait_for(
 
 
 @contextmanager
-def session(args: Sequence[str]) -> Iterator[subprocess.Popen[bytes]]:
+def session(
+    args: Sequence[str], *, stdin: int = subprocess.DEVNULL
+) -> Iterator[subprocess.Popen[bytes]]:
     """Start ``python ARGS`` (from the project folder) in a new session; on the way out,
     kill whatever of the session is left, so that a failing test leaks nothing."""
     proc = subprocess.Popen(
         [sys.executable, *args],
         cwd=ROOT,
-        stdin=subprocess.DEVNULL,
+        stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,

@@ -70,8 +70,8 @@ def _serve(args: argparse.Namespace) -> int:
         args.out_dir, port=args.port, offline=args.offline, allow_hosts=args.allow_host
     )
     mode = " (offline: pages load sblgen's inspector, not FastSpring)" if args.offline else ""
-    print(f"serving {args.out_dir} at {server.url}{mode}; Ctrl+C to stop", flush=True)
-    try:
+    try:  # Ctrl+C is how the preview stops: not an interruption, exit status 0
+        print(f"serving {args.out_dir} at {server.url}{mode}; Ctrl+C to stop", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
