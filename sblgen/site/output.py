@@ -61,6 +61,7 @@ _MARKER_TEXT = "Built by sblgen: `sblgen site build` replaces this whole folder.
 #: The kinds of folder a build makes beside its output, by the word in their name.
 _BUILDING, _OLD = "building", "old"
 _RETRIES = 5
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
 
 
 def _foreign_files(out: Path, planned: set[str]) -> list[str]:
@@ -161,18 +162,17 @@ class _Stage:
         """Lock the previous output's marker (writing one into a folder replaced with
         ``force``), so that no other build's clean-up takes it while it is moved aside."""
         marker = self.out / BUILD_MARKER
-        flags = os.O_RDONLY | os.O_NOFOLLOW
         try:
             try:
-                fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-                self._marked_previous = True
-                os.write(fd, _MARKER_TEXT.encode())
+                fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
             except FileExistsError:
-                fd = os.open(marker, flags)
-        except OSError:  # a read-only folder, a symlink: swap without the lock
+                self._previous_fd = os.open(marker, os.O_RDONLY | _NOFOLLOW)
+            else:
+                self._previous_fd, self._marked_previous = fd, True
+                os.write(fd, _MARKER_TEXT.encode())
+        except OSError:  # a read-only folder, a symlink, a full disk: swap without the lock
             return
-        self._previous_fd = fd
-        _lock(fd)
+        _lock(self._previous_fd)
 
     def discard(self) -> None:
         """After an error: keep (or put back) the previous output, remove the new one."""
@@ -228,7 +228,7 @@ def _new_folder(out: Path) -> tuple[Path, int]:
             continue
         try:
             fd = os.open(
-                path / BUILD_MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644
+                path / BUILD_MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644
             )
         except FileNotFoundError:  # pragma: no cover - another build's clean-up took it
             continue
@@ -304,7 +304,7 @@ def _remove_if_stale(path: Path, kind: str, out: Path) -> None:
     except OSError:
         pass
     try:
-        fd = os.open(path / BUILD_MARKER, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path / BUILD_MARKER, os.O_RDONLY | _NOFOLLOW)
     except OSError:  # no marker (or a symlink): not ours, or not surely: keep it
         return
     try:
