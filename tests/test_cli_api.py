@@ -35,7 +35,7 @@ def test_create_session(
     argv = ["api", "create-session", str(request), "--storefront", "acme.onfastspring.com/acme"]
     assert main(argv) == 0
     text = capsys.readouterr().out
-    assert "hosted checkout: https://acme.onfastspring.com/session/SE" in text
+    assert "hosted checkout: https://acme.onfastspring.com/acme/session/SE" in text
     assert 'id="fsc-api"' in text
 
 
