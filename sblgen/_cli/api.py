@@ -50,7 +50,8 @@ def register(commands: Any) -> None:
 def _create_session(args: argparse.Namespace) -> int:
     from sblgen.api.client import Client
     from sblgen.api.models import SessionRequest
-    from sblgen.render import SblOptions, checkout_snippet, session_init
+    from sblgen.options import SblOptions
+    from sblgen.render import checkout_snippet, session_init
 
     request = SessionRequest.model_validate(load_data(args.request))
     with Client(timeout=args.timeout) as client:
