@@ -186,7 +186,8 @@ class CheckoutBuilder:
         ``interval``/``interval_length``, ``renew``, quantity behaviour, display names, SKU)
         needs a target that can carry it: a secure payload or a Sessions API request, not a
         plain session object. ``interval_count`` (rebills, or ``"until-cancelled"``, sent as
-        ``null``), display names and SKU exist only in a secure payload.
+        ``null``) and display names go to a secure payload or Sessions v2 (a whole number of
+        rebills only); SKU exists only in a secure payload.
         """
         item = LineItem(
             path=path,
@@ -533,13 +534,22 @@ class CheckoutBuilder:
                     f"contact {', '.join(sorted(unknown))}",
                     "the Sessions API contact has first, last, email, company, phone, country",
                 )
+            country = fields.get("country")
+            if d.country is not None and country is not None and country != d.country:
+                raise UnsupportedFieldError(
+                    target,
+                    f"country {d.country!r} and contact country {country!r}",
+                    "both become contact.country: give the country once",
+                )
+            # The current schema's place for them: contact.country and contact.language.
             contact = {
                 "first": fields.get("first_name"),
                 "last": fields.get("last_name"),
                 "email": fields.get("email"),
                 "company": fields.get("company"),
                 "phone": fields.get("phone_number"),
-                "country": fields.get("country"),
+                "country": country if country is not None else d.country,
+                "language": d.language,
             }
         items = []
         for item in d.items:
@@ -565,8 +575,8 @@ class CheckoutBuilder:
             {
                 "account": d.account,
                 "contact": contact,
-                "language": d.language,
-                "country": d.country,
+                "language": d.language if contact is None else None,
+                "country": d.country if contact is None else None,
                 "lookup": {"custom": d.lookup_custom} if d.lookup_custom is not None else None,
                 "tags": dict(d.tags) or None,
                 "items": items,
@@ -576,86 +586,41 @@ class CheckoutBuilder:
         )
 
     def _api_request_v2(self, live: bool | None) -> SessionCreate:
+        from sblgen.api import v2_shaping as shape
         from sblgen.api.v2 import SessionCreate
 
-        target = "SessionCreate (Sessions API v2)"
         d = self._d
         refused = {
-            "reset": d.reset,
-            "coupon": d.coupon,
-            "recipient": d.recipient,
-            "postal_code": d.postal_code,
-            "hide_other_payment_methods": d.hide_other_payment_methods,
-            "invoice_due_date": d.invoice_due_date,
-            "checkout": d.checkout,
-            "clean": d.clean,
-            "expiration": d.expiration_days,
+            "reset": (d.reset, "Sessions API v2 documents no such field"),
+            "hide_other_payment_methods": (
+                d.hide_other_payment_methods,
+                "list the methods in SessionCreate(hide_payment_methods=[...])",
+            ),
+            "invoice_due_date": (d.invoice_due_date, "Sessions API v2 documents no such field"),
+            "checkout": (d.checkout, "Sessions API v2 documents no such field"),
+            "clean": (d.clean, "Sessions API v2 documents no such field"),
+            "expiration": (d.expiration_days, "Sessions API v2 documents no session lifetime"),
         }
-        for name, value in refused.items():
+        for name, (value, fix) in refused.items():
             if value is not None:
-                raise UnsupportedFieldError(
-                    target,
-                    name,
-                    "Sessions API v2 documents no such field (send it with extra_fields on "
-                    "the model if you know its v2 name)",
-                )
-        line_items = []
-        for item in d.items:
-            unpublished = ("trial", "interval", "interval_length", "interval_count", "renew")
-            for name in ("display", "sku", *unpublished):
-                if getattr(item, name) is not None:
-                    raise UnsupportedFieldError(
-                        target,
-                        f"{name} for {item.path!r}",
-                        "v2's subscriptionOverrides schema is unpublished; set it on the "
-                        "LineItem model directly",
-                    )
-            line_items.append(
-                {
-                    "productPath": item.path,
-                    "quantity": item.quantity,
-                    "quantityBehavior": item.quantity_behavior,
-                    "quantityDefault": item.quantity_default,
-                    "customPrice": {"unitPrice": item.price} if item.price is not None else None,
-                    "attributes": item.attributes,
-                }
-            )
-        customer: dict[str, Any] = {}
-        if d.contact is not None:
-            fields = dict(d.contact)
-            contact = {
-                "email": fields.pop("email", None),
-                "firstName": fields.pop("first_name", None),
-                "lastName": fields.pop("last_name", None),
-                "company": fields.pop("company", None),
-                "phone": fields.pop("phone_number", None),
-            }
-            customer["billToContact"] = contact
-            address_names = {
-                "address_line1": "addressLine1",
-                "address_line2": "addressLine2",
-                "city": "city",
-                "region": "region",
-                "postal_code": "postalCode",
-                "country": "country",
-            }
-            address = {address_names[k]: v for k, v in fields.items() if k in address_names}
-            if address:
-                customer["billToAddress"] = address
-        if d.account is not None:
-            customer["accountId"] = d.account
-        if d.lookup_custom is not None:
-            customer["externalAccountId"] = d.lookup_custom
-        if d.tax_id is not None:
-            customer["taxId"] = d.tax_id
+                raise UnsupportedFieldError(shape.TARGET, name, fix)
+        contact = dict(d.contact or ())
+        customer = shape.customer(
+            contact or None,
+            _expand(d.recipient),
+            account=d.account,
+            lookup=d.lookup_custom,
+            tax_id=d.tax_id,
+            postal_code=d.postal_code,
+        )
         return SessionCreate.model_validate(
             {
                 "locale": d.language,
-                "country": d.country,
+                "country": d.country if d.country is not None else contact.get("country"),
                 "live": live,
-                "customer": customer or None,
+                "customer": customer,
                 "orderTags": dict(d.tags) or None,
-                "cart": {"lineItems": line_items} if line_items else None,
-                "paymentMethodsOrder": [d.payment_method] if d.payment_method else None,
+                "cart": shape.cart(d.coupon, [shape.line_item(item) for item in d.items]),
+                "paymentMethodsOrder": shape.payment_methods_order(d.payment_method),
             }
         )

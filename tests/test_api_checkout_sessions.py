@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -13,7 +14,7 @@ import pytest
 from sblgen import ApiTimeoutError, BadRequestError, NotFoundError, SblOptions, ServerError
 from sblgen.api import AsyncClient, Client
 from sblgen.api.checkout_sessions import CheckoutSessions, Sender
-from sblgen.api.v2 import CheckoutPath, Customer, V2LineItem
+from sblgen.api.v2 import CheckoutPath, Customer, V2CustomerResponse, V2LineItem, V2OrderItem
 from sblgen.render import checkout_call, checkout_snippet
 from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring, client_for, run_async
 
@@ -54,15 +55,15 @@ def test_dot_segments_never_reach_the_server(fake: FakeFastSpring, client: Clien
 def test_stateful_create_add_remove_get(fake: FakeFastSpring, client: Client) -> None:
     checkout = client.checkout("acme.test/popup-acme")
     created = checkout.create(json.loads(DEMO.read_text()))
-    assert created.checkout_status == ["READY"]
+    assert created.checkout_status == ["READY_FOR_CHECKOUT"]
     assert created.redirect_url == f"https://acme.test.test.onfastspring.com/session/{created.id}"
     added = checkout.add_item(created.id, V2LineItem(product_path="addon", quantity=2))
-    assert added is not None
-    assert [i.product_path for i in added.cart.line_items] == ["demo-product-1", "addon"]
+    assert isinstance(added, V2OrderItem)
+    assert (added.product_path, added.quantity) == ("addon", 2)
     checkout.remove_item(created.id, "demo-product-1")
     fetched = checkout.get(created.id)
     assert [(i.product_path, i.quantity) for i in fetched.cart.line_items] == [("addon", 2)]
-    assert fetched.cart.model_extra == {"withTaxNetTotal": 19.8}
+    assert fetched.cart.with_tax_net_total == Decimal("19.8")
     methods = [r.method + " " + r.path.split("/sessions")[-1] for r in fake.requests]
     assert methods == [
         "POST ",
@@ -79,13 +80,14 @@ def test_update_items_customer_update_and_payment_methods(client: Client) -> Non
     checkout = client.checkout(CheckoutPath("acme", "popup-acme"))
     sid = checkout.create({"cart": {"lineItems": [{"productPath": "a"}, {"productPath": "b"}]}}).id
     updated = checkout.update_items(sid, ["a", "b"], {"productPath": "a", "quantity": 5})
-    assert updated is not None and {i.quantity for i in updated.cart.line_items} == {5}
-    assert checkout.update_customer(sid, Customer(tax_id="DE1", ship_to_type="SHIP_TO")) is None
+    assert isinstance(updated, V2OrderItem) and updated.quantity == 5
+    assert {i.quantity for i in checkout.get(sid).cart.line_items} == {5}
+    customer = checkout.update_customer(sid, Customer(tax_id="DE1", ship_to_type="SHIP_TO"))
+    assert isinstance(customer, V2CustomerResponse) and customer.tax_id == "DE1"
     replaced = checkout.update(sid, {"cart": {"lineItems": [{"productPath": "c"}]}, "live": False})
     assert replaced is not None and [i.product_path for i in replaced.cart.line_items] == ["c"]
-    assert checkout.payment_methods(sid) == {
-        "paymentMethods": [{"type": "card"}, {"type": "paypal"}]
-    }
+    methods = checkout.payment_methods(sid).payment_methods
+    assert [m.id for m in methods] == ["CARD", "PAYPAL", "APPLE_PAY", "GOOGLE_PAY", "WIRE"]
     checkout.remove_item(sid, "c")
     assert checkout.get(sid).checkout_status == ["PRODUCTS_REQUIRED"]
 
@@ -95,21 +97,21 @@ def test_errors_keep_raw_status_and_body(client: Client) -> None:
     with pytest.raises(NotFoundError) as missing:
         checkout.get("NoSuchSession")
     assert missing.value.status == 404
-    assert missing.value.body == "Session not found"
+    assert missing.value.body is not None
+    assert json.loads(missing.value.body)["status"] == "404 NOT_FOUND"
+    assert missing.value.server_message == "Session not found"
     sid = checkout.create({}).id
     checkout.add_item(sid, {"productPath": "a"})
     with pytest.raises(BadRequestError) as exists:
         checkout.add_item(sid, {"productPath": "a"})
     assert exists.value.server_message == "Item exists"
+    assert exists.value.errors[0].error_code == "ITEM_EXISTS"
     with pytest.raises(BadRequestError) as gone:
         checkout.remove_item(sid, "zzz")
     assert gone.value.body is not None and "Product not found" in gone.value.body
     with pytest.raises(BadRequestError) as invalid:
         client.request("POST", checkout.base_path, content=b'{"buyerIp": "nope"}')
-    assert (
-        invalid.value.body is not None
-        and json.loads(invalid.value.body)["error"] == "INVALID_INPUT"
-    )
+    assert invalid.value.errors[0].field == "buyerIp"
 
 
 def test_create_and_add_item_not_retried_get_is(fake: FakeFastSpring, client: Client) -> None:
@@ -143,11 +145,13 @@ def test_async_v2(fake: FakeFastSpring) -> None:
         async with AsyncClient(username=USERNAME, password=PASSWORD, base_url=fake.base_url) as c:
             checkout = c.checkout("acme/popup-acme")
             created = await checkout.create({"cart": {"lineItems": [{"productPath": "a"}]}})
-            await checkout.add_item(created.id, {"productPath": "b"})
-            await checkout.update_items(created.id, "b", {"productPath": "b", "quantity": 3})
+            added = await checkout.add_item(created.id, {"productPath": "b"})
+            assert isinstance(added, V2OrderItem) and added.product_path == "b"
+            item = await checkout.update_items(created.id, "b", {"productPath": "b", "quantity": 3})
+            assert item.quantity == 3
             await checkout.remove_item(created.id, "a")
-            await checkout.update_customer(created.id, {"taxId": "X1"})
-            assert await checkout.payment_methods(created.id)
+            assert (await checkout.update_customer(created.id, {"taxId": "X1"})).tax_id == "X1"
+            assert (await checkout.payment_methods(created.id)).payment_methods
             assert await checkout.update(
                 created.id, {"cart": {"lineItems": [{"productPath": "b", "quantity": 3}]}}
             )

@@ -68,8 +68,8 @@ def test_builder_api_request() -> None:
         .api_request()
     )
     assert body.to_json() == (
-        '{"contact":{"first":"John","last":"Doe","email":"john.doe@example.com","company":"Acme"},'
-        '"language":"en","country":"US","lookup":{"custom":"customKey"},'
+        '{"contact":{"first":"John","last":"Doe","email":"john.doe@example.com","company":"Acme",'
+        '"country":"US","language":"en"},"lookup":{"custom":"customKey"},'
         '"items":[{"product":"falcon","quantity":1,"pricing":{"price":{"USD":7.95}}},'
         '{"product":"sub","quantity":1,"pricing":{"trial":0,"renew":"opt-auto","interval":"month",'
         '"intervalLength":1,"quantityBehavior":"allow","quantityDefault":1},"attributes":{"A":"1"}}],'

@@ -112,10 +112,8 @@ def test_v2_commands(
     item = tmp_path / "item.json"
     item.write_text('{"productPath": "b", "quantity": 2}')
     assert main([*base, "add-item", "--checkout", "acme/popup-acme", sid, str(item)]) == 0
-    assert [i["productPath"] for i in json.loads(capsys.readouterr().out)["cart"]["lineItems"]] == [
-        "a",
-        "b",
-    ]
+    added = json.loads(capsys.readouterr().out)
+    assert (added["productPath"], added["quantity"]) == ("b", 2)
     assert main([*base, "remove-item", "--checkout", "acme/popup-acme", sid, "a"]) == 0
     assert json.loads(capsys.readouterr().out) == {"ok": True}
     assert main([*base, "get", "--checkout", "acme/popup-acme", sid]) == 0
