@@ -5,16 +5,32 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
 
-from sblgen import ApiTimeoutError, BadRequestError, NotFoundError, SblOptions, ServerError
+from sblgen import (
+    ApiTimeoutError,
+    BadRequestError,
+    NotFoundError,
+    SblOptions,
+    ServerError,
+    UnexpectedResponseError,
+)
 from sblgen.api import AsyncClient, Client
 from sblgen.api.checkout_sessions import CheckoutSessions, Sender
-from sblgen.api.v2 import CheckoutPath, Customer, V2CustomerResponse, V2LineItem, V2OrderItem
+from sblgen.api.v2 import (
+    CheckoutPath,
+    Customer,
+    V2CustomerResponse,
+    V2LineItem,
+    V2OrderItem,
+    V2PaymentMethods,
+    V2Session,
+)
 from sblgen.render import checkout_call, checkout_snippet
 from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring, client_for, run_async
 
@@ -197,3 +213,144 @@ def test_handles_run_through_their_sender_alone() -> None:
         ("POST", "/v2/checkouts/a/b/sessions", b'{"live":false}', False),
         ("GET", "/v2/checkouts/a/b/sessions/SE1", None, True),
     ]
+
+
+# ---------------------------------------------------------------- issue 18: documented bodies
+
+
+def test_create_echoes_phone_number(client: Client) -> None:
+    created = client.checkout("acme/popup-acme").create(
+        {"customer": {"billToContact": {"email": "a@example.com", "phoneNumber": "555-555-5555"}}}
+    )
+    assert created.customer is not None and created.customer.bill_to_contact is not None
+    assert created.customer.bill_to_contact.phone_number == "555-555-5555"
+
+
+def test_create_sends_uppercase_methods(fake: FakeFastSpring, client: Client) -> None:
+    checkout = client.checkout("acme/popup-acme")
+    sid = checkout.create({"paymentMethodsOrder": ["card"], "hidePaymentMethods": "paypal"}).id
+    assert json.loads(fake.requests[-1].body)["paymentMethodsOrder"] == ["CARD"]
+    methods = checkout.payment_methods(sid)
+    assert isinstance(methods, V2PaymentMethods)
+    assert [m.id for m in methods.payment_methods] == ["CARD", "APPLE_PAY", "GOOGLE_PAY", "WIRE"]
+    assert methods.payment_methods[0].variants == ["VISA", "MASTER_CARD", "AMEX"]
+    with pytest.raises(BadRequestError):  # documented: 400 for an invalid session id
+        checkout.payment_methods("NoSuchSession")
+
+
+def test_coupon_applied_and_invalid_coupon_warns(client: Client) -> None:
+    checkout = client.checkout("acme/popup-acme")
+    line = {"productPath": "p", "quantity": 2}
+    good = checkout.create({"cart": {"couponCode": "SUMMER2026", "lineItems": [line]}})
+    assert (good.cart.coupon_code, good.cart.coupon_has_applied) == ("SUMMER2026", True)
+    assert good.cart.coupon_discount_total == Decimal("1.98") and good.warnings == []
+    bad = checkout.create({"cart": {"couponCode": "NOPE", "lineItems": [line]}})
+    assert bad.cart.coupon_has_applied is False
+    assert [(w.code, w.field) for w in bad.warnings] == [("INVALID_PROMO_CODE", "promoCode")]
+
+
+def test_create_session_shape(client: Client) -> None:
+    checkout = client.checkout("acme/popup-acme")
+    created = checkout.create({"cart": {"lineItems": [{"productPath": "p"}]}})
+    assert created.status == "OPEN"
+    assert created.created is not None and created.created.tzinfo is not None
+    assert created.expires is not None and created.expires - created.created == timedelta(hours=24)
+    assert created.checkout_status == ["READY_FOR_CHECKOUT"]
+    assert created.payment_methods == [] and created.customer is not None
+    assert (created.locale, created.country, created.live) == ("en", "US", True)
+    fetched = checkout.get(created.id)
+    assert [m.id for m in fetched.payment_methods][:2] == ["CARD", "PAYPAL"]
+    assert fetched.cart.line_items[0].price.extended_net_total == Decimal("9.9")
+    assert fetched.cart.line_items[0].price.extended_net_total_display == "€9.90"
+
+
+def _write_endpoints(checkout: CheckoutSessions, sid: str) -> None:
+    item = checkout.add_item(sid, V2LineItem(product_path="addon", quantity=2))
+    assert isinstance(item, V2OrderItem)
+    assert (item.product_path, item.quantity) == ("addon", 2)
+    assert item.price.extended_net_total == Decimal("19.8")
+
+
+def test_write_endpoints_return_documented_bodies(client: Client) -> None:
+    checkout = client.checkout("acme/popup-acme")
+    sid = checkout.create({"cart": {"lineItems": [{"productPath": "a"}, {"productPath": "b"}]}}).id
+    _write_endpoints(checkout, sid)
+    item = checkout.update_items(sid, ["a", "b"], {"productPath": "a", "quantity": 5})
+    assert isinstance(item, V2OrderItem) and (item.product_path, item.quantity) == ("a", 5)
+    customer = checkout.update_customer(sid, Customer(tax_id="DE1"))
+    assert isinstance(customer, V2CustomerResponse) and customer.tax_id == "DE1"
+    assert customer.account_id  # FastSpring's, revealed to authenticated calls
+    session = checkout.update(sid, {"cart": {"lineItems": [{"productPath": "c"}]}})
+    assert isinstance(session, V2Session) and session.payment_methods
+    assert isinstance(checkout.payment_methods(sid), V2PaymentMethods)
+
+
+def test_async_write_endpoints_return_documented_bodies(fake: FakeFastSpring) -> None:
+    async def scenario() -> None:
+        async with AsyncClient(username=USERNAME, password=PASSWORD, base_url=fake.base_url) as c:
+            checkout = c.checkout("acme/popup-acme")
+            sid = (await checkout.create({"cart": {"lineItems": [{"productPath": "a"}]}})).id
+            item = await checkout.add_item(sid, V2LineItem(product_path="addon", quantity=2))
+            assert isinstance(item, V2OrderItem)
+            assert item.price.extended_net_total == Decimal("19.8")
+            changed = await checkout.update_items(sid, "a", {"productPath": "a", "quantity": 4})
+            assert isinstance(changed, V2OrderItem) and changed.quantity == 4
+            customer = await checkout.update_customer(sid, Customer(tax_id="DE1"))
+            assert isinstance(customer, V2CustomerResponse) and customer.tax_id == "DE1"
+            session = await checkout.update(sid, {"live": False})
+            assert isinstance(session, V2Session) and session.cart.line_items == []
+            assert isinstance(await checkout.payment_methods(sid), V2PaymentMethods)
+
+    run_async(scenario)
+
+
+@pytest.mark.parametrize(
+    ("fault", "detail"),
+    [
+        ("empty-200", "expected an order item; the body is empty"),
+        ("malformed", "expected an order item; the body is not JSON"),
+    ],
+)
+def test_write_endpoint_empty_body_is_unexpected(
+    fake: FakeFastSpring, client: Client, fault: str, detail: str
+) -> None:
+    checkout = client.checkout("acme/popup-acme")
+    sid = checkout.create({}).id
+    fake.fail_next(fault)
+    with pytest.raises(UnexpectedResponseError) as exc:
+        checkout.add_item(sid, {"productPath": "a"})
+    assert exc.value.status == 200 and detail in str(exc.value)
+
+
+def test_session_body_that_is_not_one_is_unexpected() -> None:
+    def send(
+        method: str, path: str, *, content: bytes | None = None, retry_safe: bool = False
+    ) -> httpx.Response:
+        return httpx.Response(200, json={"productPath": "p"})  # an item, not a session
+
+    checkout = CheckoutSessions(Sender(send, "https://api.example.com"), CheckoutPath("a", "b"))
+    with pytest.raises(UnexpectedResponseError, match=r"expected a session; .* \(1 problems\)"):
+        checkout.get("SE1")
+
+
+def test_add_item_with_volume_discount(client: Client) -> None:
+    checkout = client.checkout("acme/popup-acme")
+    sid = checkout.create({}).id
+    item = checkout.add_item(
+        sid,
+        {
+            "productPath": "pro",
+            "quantity": 3,
+            "customPrice": {
+                "unitPrice": {"EUR": 20},
+                "discounts": [{"minQuantity": 2, "percentDiscount": 10}],
+            },
+            "subscriptionOverrides": {
+                "billingFrequency": {"intervalUnit": "MONTH", "intervalLength": 1},
+                "trialDays": 14,
+            },
+        },
+    )
+    assert item.price.unit_discount == Decimal(2) and item.price.extended_net_total == Decimal(54)
+    assert item.product_type == "SUBSCRIPTION_PLAN"
+    assert item.subscription is not None and item.subscription.trial_days == 14

@@ -124,3 +124,11 @@ def test_v2_commands(
     assert "HTTP 404" in capsys.readouterr().err
     assert main([*base, "get", "--checkout", "acme", sid]) == 2
     assert "not a checkout path" in capsys.readouterr().err
+
+
+def test_cli_error_line_has_error_id(
+    fake: FakeFastSpring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["api", "v2", "get", "--checkout", "acme/popup-acme", "missing"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "HTTP 404: Session not found" in err[0] and "[error id FS" in err[0]

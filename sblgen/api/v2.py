@@ -351,18 +351,21 @@ class V2LineItem(V2Model):
         descriptions = data.get("descriptions")
         if isinstance(descriptions, ProductDescription):
             descriptions = {
-                name: getattr(descriptions, name) for name in ProductDescription.model_fields
+                name: value
+                for name in ProductDescription.model_fields
+                if (value := getattr(descriptions, name)) is not None
             }
         if descriptions is None:
             descriptions = {}
         if isinstance(descriptions, Mapping):
+            rest = {k: v for k, v in descriptions.items() if k not in ("imageUrl", "image_url")}
             given = descriptions.get("imageUrl", descriptions.get("image_url"))
             if given is not None and given != url:
                 raise ValueError(
                     f"imageUrl {url!r} on the line and descriptions.imageUrl {given!r} differ; "
                     "give it once, in descriptions.imageUrl."
                 )
-            data["descriptions"] = {**descriptions, "imageUrl": url}
+            data["descriptions"] = {**rest, "imageUrl": url}
         return data
 
 
