@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["process_pool", "start_context"]
+__all__ = ["chunks", "process_pool", "start_context"]
+
+_T = TypeVar("_T")
 
 
 def start_context() -> BaseContext:
@@ -38,3 +40,14 @@ def process_pool(
         initializer=initializer,
         initargs=initargs,
     )
+
+
+def chunks(items: Sequence[_T], workers: int, *, per_worker: int, least: int) -> list[list[_T]]:
+    """``items`` cut, in order, into about ``per_worker`` chunks for each of ``workers``
+    processes, each holding at least ``least`` items (fewer, larger chunks cost less to send).
+
+    >>> [len(c) for c in chunks(range(100), 2, per_worker=4, least=16)]
+    [16, 16, 16, 16, 16, 16, 4]
+    """
+    size = max(least, len(items) // (workers * per_worker))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]

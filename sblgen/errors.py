@@ -39,10 +39,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    from sblgen.api.v2_responses import V2Session, V2Warning
+from typing import Any, Protocol
 
 __all__ = [
     "SiteError",
@@ -243,21 +240,37 @@ class ApiConnectionError(ApiError):
     """The connection failed, or broke before the whole response arrived."""
 
 
+class _Warning(Protocol):
+    """What :class:`SessionWarningError` reads of a warning (``sblgen.api.v2.V2Warning``)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def field(self) -> str | None: ...
+    @property
+    def message(self) -> str | None: ...
+
+
 class SessionWarningError(SblgenError):
     """A v2 session was created or updated, but FastSpring answered with ``warnings[]`` (a
     coupon that did not apply, a checkout still in test mode, ...), and the client was made
     with ``on_warning="raise"``.
 
-    The session **exists**: ``session`` is it, ``warnings`` are FastSpring's warnings.
+    The session **exists**: ``session`` is it (a :class:`sblgen.api.v2.V2Session`),
+    ``warnings`` are FastSpring's warnings (:class:`sblgen.api.v2.V2Warning`).
     """
+
+    #: The session FastSpring made or changed (a ``V2Session``; typed loosely so that this
+    #: module stays below the API models).
+    session: Any
 
     def __init__(
         self,
         method: str,
         url: str,
         verb: str,
-        session: V2Session,
-        warnings: Sequence[V2Warning],
+        session: Any,
+        warnings: Sequence[_Warning],
     ) -> None:
         self.method = method
         self.url = url

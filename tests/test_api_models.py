@@ -257,7 +257,7 @@ def test_response_ignores_unknown_fields_and_hands_off() -> None:
     assert response.model_extra == {"brandNew": {"a": 1}}
     assert response.checkout_session().to_dict() == {"checkout": "Xy12AbCdEf34GhIj"}
     assert response.hosted_url("acme.onfastspring.com/acme") == (
-        "https://acme.onfastspring.com/session/Xy12AbCdEf34GhIj"
+        "https://acme.onfastspring.com/acme/session/Xy12AbCdEf34GhIj"
     )
     snippet = checkout_snippet(response, SblOptions(storefront="acme.onfastspring.com/popup-acme"))
     assert '<script>var fscSession = {"checkout":"Xy12AbCdEf34GhIj"};</script>' in snippet

@@ -1,4 +1,4 @@
-"""``sblgen api create-session`` and ``sblgen webhook verify``."""
+"""``sblgen api create-session`` and ``sblgen api v2 ...``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, env_value, load_data, read_bytes
+from sblgen._cli.common import EXIT_OK, load_data
 from sblgen.errors import InputFileError
 
 
@@ -59,24 +59,6 @@ def register(commands: Any) -> None:
                 command.add_argument(positional, metavar=positional.upper())
         command.set_defaults(handler=_v2, v2_action=name)
 
-    webhook = commands.add_parser("webhook", help="check FastSpring webhook signatures")
-    wsub = webhook.add_subparsers(dest="webhook_command", metavar="ACTION", required=True)
-    verify = wsub.add_parser(
-        "verify",
-        help="check X-FS-Signature over a raw body (exit 0 valid, 1 invalid)",
-    )
-    verify.add_argument("--secret", action="append", default=[], help="repeat for rotation")
-    verify.add_argument(
-        "--secret-env",
-        action="append",
-        default=[],
-        metavar="VAR",
-        help="environment variable holding a secret (keeps it out of `ps`); repeatable",
-    )
-    verify.add_argument("--signature", required=True, help="the X-FS-Signature header value")
-    verify.add_argument("body", nargs="?", default="-", metavar="BODY_FILE|-")
-    verify.set_defaults(handler=_verify)
-
 
 def _create_session(args: argparse.Namespace) -> int:
     from sblgen.api.client import Client
@@ -127,22 +109,4 @@ def _v2(args: argparse.Namespace) -> int:
         print(json.dumps({"ok": True}))
     else:
         print(json.dumps(result.model_dump(mode="json", by_alias=True), ensure_ascii=False))
-    return EXIT_OK
-
-
-def _verify(args: argparse.Namespace) -> int:
-    from sblgen.errors import WebhookSignatureError
-    from sblgen.webhooks import parse_events, verify_signature
-
-    secrets = [*args.secret, *(env_value(name) for name in args.secret_env)]
-    if not secrets:
-        raise InputFileError("Give the webhook secret with --secret-env VAR (or --secret).")
-    body = read_bytes(args.body)
-    try:
-        verify_signature(body, args.signature, secrets)
-    except WebhookSignatureError as err:
-        print(f"invalid: {err}")
-        return EXIT_FAILURE
-    events = parse_events(body).events
-    print(f"valid: {len(events)} event(s): {', '.join(e.type for e in events)}")
     return EXIT_OK

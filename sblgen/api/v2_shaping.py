@@ -21,14 +21,12 @@ The builder's v2 emitter calls these; each returns plain wire data (camelCase ke
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import Any, Protocol
 
 from sblgen.errors import UnsupportedFieldError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from sblgen.builder import LineItem
-
-__all__ = ["TARGET", "cart", "customer", "line_item", "payment_methods_order"]
+__all__ = ["TARGET", "LineItem", "cart", "customer", "line_item", "payment_methods_order"]
 
 TARGET = "SessionCreate (Sessions API v2)"
 #: v1 and secure payload interval names -> v2 ``intervalUnit``.
@@ -48,6 +46,37 @@ _ADDRESS = {
     "postal_code": "postalCode",
     "country": "country",
 }
+
+
+class LineItem(Protocol):
+    """What is read of a builder product line (:class:`sblgen.builder.LineItem`)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def price(self) -> Mapping[str, Decimal | int | float | str] | None: ...
+    @property
+    def attributes(self) -> Mapping[str, str] | None: ...
+    @property
+    def trial(self) -> int | None: ...
+    @property
+    def interval(self) -> str | None: ...
+    @property
+    def interval_length(self) -> int | None: ...
+    @property
+    def interval_count(self) -> int | str | None: ...
+    @property
+    def renew(self) -> str | None: ...
+    @property
+    def quantity_behavior(self) -> str | None: ...
+    @property
+    def quantity_default(self) -> int | None: ...
+    @property
+    def display(self) -> Mapping[str, str] | None: ...
+    @property
+    def sku(self) -> str | None: ...
 
 
 def _drop_none(data: Mapping[str, Any]) -> dict[str, Any]:
