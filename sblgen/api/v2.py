@@ -388,9 +388,10 @@ class Cart(V2Model):
 class SessionCreate(V2Model):
     """Body of ``POST /v2/checkouts/{checkoutPath}/sessions`` (``CreateSessionRequest``).
 
-    ``live`` defaults to ``true`` at FastSpring; on a checkout in test mode it is forced to
-    ``false`` and the answer carries a ``CHECKOUT_NOT_LIVE`` warning. There is no
-    ``currency`` field (FastSpring picks it from the country) and no session lifetime.
+    ``live`` defaults to ``true`` at FastSpring and is forced to ``false`` on a checkout in
+    test mode (FastSpring documents a ``CHECKOUT_NOT_LIVE`` warning code for that case).
+    There is no ``currency`` field (FastSpring picks it from the country) and no session
+    lifetime.
     """
 
     locale: Annotated[str, Field(max_length=5, pattern=_LOCALE)] | None = None
