@@ -23,12 +23,13 @@ contracts in ``pyproject.toml``; a change to one is a change to the other.
                helpers
       | io     api.client, api.policy,          HTTP, key files, process pools, folders
                api.checkout_sessions,           (render and io are siblings: neither
-               api.oauth, keygen,
-               batch, _parallel, _files         imports the other)
+               api.oauth, keygen, batch,        imports the other); events/: webhook
+               _parallel, _files, events/       dispatch, de-duplication stores, receiver
     crypto     crypto                           keys, encrypt/decrypt; no files, no pools
     models     builder; session, payload,       pure data: typed value types and wire
                secure_request, contact,         models, what FastSpring reads and sends;
                storefront, options, webhooks,   no renderer, no HTTP, no CLI, no IO
+               events.models, events.resources,
                api.models, api.v2*; types,
                codes, dates; _model, errors
 
