@@ -15,7 +15,7 @@ def test_one_definition_shared_by_session_and_payload() -> None:
     from sblgen import payload, session
 
     assert session.PaymentContact is contact_module.PaymentContact
-    assert payload.Recipient is contact_module.Recipient
+    assert payload.SecureContact.__mro__[1] is contact_module.PaymentContact
     assert issubclass(SecureContact, PaymentContact)
 
 
