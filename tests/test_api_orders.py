@@ -269,3 +269,15 @@ def test_handles_describe_themselves(client: Client) -> None:
     assert get.__name__ == "get"
     assert "GET /orders/{id}" in (get.__doc__ or "")
     assert str(__import__("inspect").signature(client.orders.list)).startswith("(begin")
+
+
+def test_oauth_clients_are_refused_before_sending(fake: FakeFastSpring) -> None:
+    """FastSpring documents HTTP Basic alone for the REST resources."""
+    from sblgen.errors import ConfigurationError
+    from tests.fake_fastspring import oauth_client_for
+
+    with oauth_client_for(fake) as client:
+        for resource in ("orders", "subscriptions", "accounts", "products", "events"):
+            with pytest.raises(ConfigurationError, match="document HTTP Basic only"):
+                getattr(client, resource)
+    assert fake.requests == []

@@ -26,12 +26,18 @@ def register(commands: Any) -> None:
     create.add_argument("--timeout", type=float, default=10.0)
     create.set_defaults(handler=_create_session)
 
-    v2 = sub.add_parser("v2", help="Sessions API v2 (sessions under a checkout path)")
+    v2 = sub.add_parser(
+        "v2",
+        help="Sessions API v2 (sessions under a checkout path)",
+        description="Sessions API v2. Credentials: FASTSPRING_API_USERNAME / "
+        "FASTSPRING_API_PASSWORD (HTTP Basic), or FASTSPRING_OAUTH_CLIENT_ID / "
+        "FASTSPRING_OAUTH_CLIENT_SECRET (OAuth2; token URL: FASTSPRING_OAUTH_TOKEN_URL).",
+    )
     v2sub = v2.add_subparsers(dest="v2_command", metavar="ACTION", required=True)
     commands_v2 = {
         "create-session": ("create a session; prints the session JSON", ["body"]),
         "get": ("print a session", ["session_id"]),
-        "add-item": ("add a line item; prints the session JSON", ["session_id", "item"]),
+        "add-item": ("add a line item; prints the line item JSON", ["session_id", "item"]),
         "remove-item": ("remove a product from the cart", ["session_id", "product_path"]),
     }
     for name, (text, positionals) in commands_v2.items():
@@ -40,6 +46,13 @@ def register(commands: Any) -> None:
             "--checkout", required=True, metavar="STORE/CHECKOUT", help="e.g. acme/popup-acme"
         )
         command.add_argument("--timeout", type=float, default=10.0)
+        command.add_argument(
+            "--on-warning",
+            choices=("log", "raise", "ignore"),
+            default="log",
+            help="FastSpring warnings on a created session: print them to stderr (log, the "
+            "default), fail (raise) or ignore them",
+        )
         for positional in positionals:
             if positional in ("body", "item"):
                 command.add_argument(positional, nargs="?", default="-", metavar="JSON|-")
@@ -52,7 +65,8 @@ def register(commands: Any) -> None:
 def _create_session(args: argparse.Namespace) -> int:
     from sblgen.api.client import Client
     from sblgen.api.models import SessionRequest
-    from sblgen.render import SblOptions, checkout_snippet, session_init
+    from sblgen.options import SblOptions
+    from sblgen.render import checkout_snippet, session_init
 
     request = SessionRequest.model_validate(load_data(args.request))
     with Client(timeout=args.timeout) as client:
@@ -83,7 +97,7 @@ def _v2(args: argparse.Namespace) -> int:
         else None
     )
     item = V2LineItem.model_validate(load_data(args.item)) if args.v2_action == "add-item" else None
-    with Client(timeout=args.timeout) as client:
+    with Client(timeout=args.timeout, on_warning=args.on_warning) as client:
         checkout = client.checkout(path)
         if body is not None:
             result: Any = checkout.create(body)

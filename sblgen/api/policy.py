@@ -35,9 +35,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+from pydantic import ValidationError
 
 from sblgen.api.models import ErrorBody
 from sblgen.api.resource_data import result_failure
+from sblgen.api.v2_responses import V2ErrorBody
 from sblgen.errors import (
     ApiConnectionError,
     ApiError,
@@ -88,31 +90,61 @@ def _status_error(status: int) -> type[ApiError]:
 def error_for_response(method: str, url: str, response: httpx.Response) -> ApiError:
     """The typed error for a non-2xx response (one mapping for every endpoint).
 
+    A v2 error body (``ErrorResponse``: ``status``, ``id``, ``errors[]``) fills the error's
+    ``error_status``, ``error_id``, ``timestamp`` and ``errors``; otherwise v1's ``message``
+    and ``params``, or a string ``error``, are read.
+
     >>> err = error_for_response("POST", "https://api.example.com/sessions",
     ...     httpx.Response(400, json={"message": "Invalid product path", "params": {"p": 1}}))
     >>> type(err).__name__, err.server_message, err.params
     ('BadRequestError', 'Invalid product path', {'p': 1})
+    >>> err = error_for_response("GET", "https://api.example.com/v2/x", httpx.Response(404,
+    ...     json={"status": "404 NOT_FOUND", "id": "FS1", "message": "Session not found"}))
+    >>> type(err).__name__, err.error_status, err.error_id
+    ('NotFoundError', '404 NOT_FOUND', 'FS1')
     """
     body = response.text
-    message: str | None = None
-    params: object = None
+    cls = _status_error(response.status_code)
     try:
         data = json.loads(body) if body else None
     except ValueError:
         data = None
+    if not isinstance(data, dict):
+        return cls(method, public_url(url), response.status_code, body)
     failure = result_failure(data)  # the REST resources' {"result": "error", ...} shape
-    if isinstance(data, dict):
-        parsed = ErrorBody.model_validate(data)
-        message = parsed.message
-        params = parsed.params
-        if message is None and failure is not None:
-            message, params = failure.message, failure.fields
-        elif message is None and isinstance(data.get("error"), str):
-            message = data["error"]
-    cls = _status_error(response.status_code)
-    if failure is not None and failure.not_found:
-        cls = NotFoundError
-    return cls(method, public_url(url), response.status_code, body, message, params=params)
+    if failure is not None:
+        if failure.not_found:
+            cls = NotFoundError
+        return cls(
+            method,
+            public_url(url),
+            response.status_code,
+            body,
+            failure.message,
+            params=failure.fields,
+        )
+    if {"id", "errors", "status"} & data.keys():
+        try:
+            v2 = V2ErrorBody.model_validate(data)
+        except ValidationError:
+            pass
+        else:
+            return cls(
+                method,
+                public_url(url),
+                response.status_code,
+                body,
+                v2.message,
+                error_id=v2.id,
+                errors=[item.as_error() for item in v2.errors],
+                error_status=v2.status,
+                timestamp=v2.timestamp,
+            )
+    parsed = ErrorBody.model_validate(data)
+    message = parsed.message
+    if message is None and isinstance(data.get("error"), str):
+        message = data["error"]
+    return cls(method, public_url(url), response.status_code, body, message, params=parsed.params)
 
 
 def unexpected_body(

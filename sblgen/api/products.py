@@ -40,7 +40,7 @@ from sblgen.api.calls import (
 )
 from sblgen.api.policy import unexpected_body
 from sblgen.api.products_models import PricePage, ProductPrice
-from sblgen.api.v2 import url_segment
+from sblgen.api.v2_path import url_segment
 from sblgen.codes import country_code, currency_code
 from sblgen.types import product_path
 

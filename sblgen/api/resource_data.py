@@ -32,7 +32,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AwareDatetime, BeforeValidator, Field
 
 from sblgen._model import ResponseModel
-from sblgen.api.v2 import url_segment
+from sblgen.api.v2_path import url_segment
 from sblgen.types import Timestamp
 
 __all__ = [

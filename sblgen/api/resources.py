@@ -4,6 +4,9 @@
 Each property returns a small handle that sends through the client (its credentials,
 retries and error mapping); handles hold nothing else, so take one whenever you need it.
 
+FastSpring documents HTTP Basic alone for these endpoints, so a client made with OAuth2
+client credentials refuses them (:data:`RESOURCES_NEED_BASIC`) before anything is sent.
+
 >>> from sblgen.api import Client
 >>> with Client(username="u", password="p", base_url="http://127.0.0.1:9") as client:
 ...     type(client.orders).__name__, type(client.events).__name__
@@ -19,7 +22,14 @@ from sblgen.api.orders import AsyncOrders, Orders
 from sblgen.api.products import AsyncProducts, Products
 from sblgen.api.subscriptions import AsyncSubscriptions, Subscriptions
 
-__all__ = ["AsyncClientResources", "ClientResources"]
+__all__ = ["RESOURCES_NEED_BASIC", "AsyncClientResources", "ClientResources"]
+
+#: Why a client with OAuth2 credentials has no REST resources.
+RESOURCES_NEED_BASIC = (
+    "Orders, subscriptions, accounts, prices and events document HTTP Basic only; make the "
+    "Client with username= and password= (Developer Tools > APIs > API Credentials) for them "
+    "(OAuth2 client credentials work with Sessions v2: client.checkout(...))."
+)
 
 
 class ClientResources:

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from sblgen.errors import ConfigurationError
 from sblgen.integrations.jinja import SblHelpers, options_from_settings
-from sblgen.render import SblOptions
+from sblgen.options import SblOptions
 
 __all__ = ["Sblgen"]
 
