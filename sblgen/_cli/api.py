@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+import os
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from sblgen._cli.common import EXIT_OK, load_data
-from sblgen.errors import InputFileError
+from sblgen._cli.common import EXIT_OK, from_flags, load_data, seconds
+from sblgen.errors import ConfigurationError, InputFileError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sblgen.api.client import Client
+
+#: Where the CLI's credentials and base URL come from (never from flags: `ps` shows those).
+_CREDENTIALS = ("FASTSPRING_API_USERNAME", "FASTSPRING_API_PASSWORD")
+_BASE_URL = "FASTSPRING_API_BASE_URL"
 
 
 def register(commands: Any) -> None:
@@ -22,7 +31,7 @@ def register(commands: Any) -> None:
     )
     create.add_argument("request", nargs="?", default="-", metavar="REQUEST_JSON|-")
     create.add_argument("--storefront", help="also print the hosted URL and the SBL tag")
-    create.add_argument("--timeout", type=float, default=10.0)
+    create.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS")
     create.set_defaults(handler=_create_session)
 
     v2 = sub.add_parser("v2", help="Sessions API v2 (sessions under a checkout path)")
@@ -38,7 +47,7 @@ def register(commands: Any) -> None:
         command.add_argument(
             "--checkout", required=True, metavar="STORE/CHECKOUT", help="e.g. acme/popup-acme"
         )
-        command.add_argument("--timeout", type=float, default=10.0)
+        command.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS")
         for positional in positionals:
             if positional in ("body", "item"):
                 command.add_argument(positional, nargs="?", default="-", metavar="JSON|-")
@@ -47,18 +56,41 @@ def register(commands: Any) -> None:
         command.set_defaults(handler=_v2, v2_action=name)
 
 
-def _create_session(args: argparse.Namespace) -> int:
+def _client(timeout: float) -> Client:
+    """The API client from the environment; what is missing is said with the environment
+    variables that set it (the CLI has no flags for credentials)."""
     from sblgen.api.client import Client
+
+    base = os.environ.get(_BASE_URL)
+    if base and urlsplit(base).scheme not in ("http", "https"):
+        raise InputFileError(f"{_BASE_URL}={base!r}: give an https:// (or http://) URL.")
+    try:
+        return Client(timeout=timeout)
+    except ConfigurationError:
+        missing = [name for name in _CREDENTIALS if not os.environ.get(name)]
+        if not missing:
+            raise
+        raise InputFileError(
+            f"FastSpring API credentials are missing: set {' and '.join(missing)} "
+            "(Developer Tools > APIs > API Credentials in the FastSpring app)."
+        ) from None
+
+
+def _create_session(args: argparse.Namespace) -> int:
     from sblgen.api.models import SessionRequest
     from sblgen.render import SblOptions, checkout_snippet, session_init
 
     request = SessionRequest.model_validate(load_data(args.request))
-    with Client(timeout=args.timeout) as client:
+    options = (
+        from_flags(SblOptions, {"storefront": args.storefront}, {"storefront": "--storefront"})
+        if args.storefront
+        else None
+    )
+    with _client(args.timeout) as client:
         response = client.create_session(request)
     print(f"id: {response.id}")
     print(f"expires: {response.expires.isoformat() if response.expires else 'unknown'}")
-    if args.storefront:
-        options = SblOptions.model_validate({"storefront": args.storefront})
+    if options is not None:
         print(f"hosted checkout: {response.hosted_url(options.storefront)}")
         print(checkout_snippet(response, options))
     else:
@@ -67,7 +99,6 @@ def _create_session(args: argparse.Namespace) -> int:
 
 
 def _v2(args: argparse.Namespace) -> int:
-    from sblgen.api.client import Client
     from sblgen.api.v2 import CheckoutPath, SessionCreate, V2LineItem
 
     try:
@@ -81,7 +112,7 @@ def _v2(args: argparse.Namespace) -> int:
         else None
     )
     item = V2LineItem.model_validate(load_data(args.item)) if args.v2_action == "add-item" else None
-    with Client(timeout=args.timeout) as client:
+    with _client(args.timeout) as client:
         checkout = client.checkout(path)
         if body is not None:
             result: Any = checkout.create(body)
