@@ -59,7 +59,10 @@ def register(commands: Any) -> None:
 def _client(timeout: float) -> Client:
     """The API client from the environment; what is missing is said with the environment
     variables that set it (the CLI has no flags for credentials)."""
-    from sblgen.api.client import Client
+    try:
+        from sblgen.api import Client
+    except ImportError as err:  # the sblgen[api] extra (httpx) is not installed
+        raise ConfigurationError(str(err)) from None
 
     base = os.environ.get(_BASE_URL)
     if base and urlsplit(base).scheme not in ("http", "https"):
