@@ -147,7 +147,8 @@ def _model_at(model: type[BaseModel], path: Sequence[int | str]) -> type[BaseMod
 
 
 def _models_named(title: str) -> list[type[BaseModel]]:
-    """Every model class called ``title`` (the name a :class:`ValidationError` carries)."""
+    """Every model class called ``title`` (the name a :class:`ValidationError` carries),
+    sblgen's own first."""
     found: list[type[BaseModel]] = []
     seen: set[type[BaseModel]] = set()
     stack = list(BaseModel.__subclasses__())
@@ -159,18 +160,18 @@ def _models_named(title: str) -> list[type[BaseModel]]:
         if cls.__name__ == title:
             found.append(cls)
         stack.extend(cls.__subclasses__())
-    return found
+    return sorted(found, key=lambda cls: not cls.__module__.startswith("sblgen."))
 
 
 def _owner(models: Sequence[type[BaseModel]], loc: Sequence[int | str]) -> type[BaseModel] | None:
-    """The model that refused the last part of ``loc``. A location may carry a prefix its
-    error's model knows nothing of (``sbl``, ``pages[0].session``), so shorter paths are
-    tried too."""
-    path = tuple(loc[:-1])
+    """The model that refused the last part of ``loc`` (one that has no such field). A
+    location may carry a prefix its error's model knows nothing of (``sbl``,
+    ``pages[0].session``), so shorter paths are tried too."""
+    path, key = tuple(loc[:-1]), str(loc[-1])
     for start in range(len(path) + 1):
         for model in models:
             found = _model_at(model, path[start:])
-            if found is not None:
+            if found is not None and key not in field_spellings(found):
                 return found
     return None
 

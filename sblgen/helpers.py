@@ -63,8 +63,8 @@ def _problems(err: ValidationError, setting: Callable[[str], str]) -> list[tuple
             text = unknown_field_message(name, None, spell=setting, names=names, noun="setting")
             problems.append(("unknown", f"{setting(name)}: {text}"))
         elif item["type"] == "missing":
-            example = f", such as {_STOREFRONT_EXAMPLE}" if name == "storefront" else ""
-            problems.append(("missing", f"{setting(name)}: not set; set it{example}"))
+            fix = f"give your storefront, such as {_STOREFRONT_EXAMPLE}"
+            problems.append(("missing", f"{setting(name)}: not set; {fix}"))
         else:
             message = item["msg"].removeprefix("Value error, ")
             problems.append(("invalid", f"{setting(name)}: {message}"))

@@ -133,6 +133,22 @@ def test_a_model_that_cannot_be_found_still_gets_a_plain_line() -> None:
     assert error_lines(err) == ["x: unknown field; check its spelling, or remove it"]
 
 
+def test_a_users_model_of_the_same_name_does_not_confuse_sblgens() -> None:
+    class Session(BaseModel):  # a user's own model, named like sblgen's
+        model_config = ConfigDict(extra="forbid")
+        countyr: str = ""
+
+    err = ValidationError.from_exception_data(
+        "Session", [{"type": "extra_forbidden", "loc": ("cuntry",), "input": 1}]
+    )
+    assert error_lines(err) == ["cuntry: unknown field; did you mean 'country'?"]
+    # an unknown key is never "explained" with a model that has that very field
+    err = ValidationError.from_exception_data(
+        "Session", [{"type": "extra_forbidden", "loc": ("countyr",), "input": 1}]
+    )
+    assert error_lines(err) == ["countyr: unknown field; did you mean 'country'?"]
+
+
 def test_the_walk_follows_unions_dicts_and_prefixes() -> None:
     class Leaf(StrictModel):
         colour: str = ""
@@ -303,7 +319,8 @@ def test_flask_settings() -> None:
     with pytest.raises(ConfigurationError) as exc:
         Sblgen(app)
     assert str(exc.value) == (
-        "SBLGEN_STOREFRONT: not set; set it, such as 'acme.test.onfastspring.com/popup-acme'"
+        "SBLGEN_STOREFRONT: not set; give your storefront, such as "
+        "'acme.test.onfastspring.com/popup-acme'"
     )
 
 

@@ -2,13 +2,11 @@
 ``runserver``, ``migrate`` and the test runner), so a bad ``SBLGEN`` fails at start-up, not
 on the first page that renders a tag.
 
-==============  ==========================================================================
-``sblgen.E001``  ``SBLGEN`` is not a dict with string keys
-``sblgen.E002``  ``SBLGEN`` has no ``STOREFRONT``
-``sblgen.E003``  a key that is no option (the message suggests the key probably meant)
-``sblgen.E004``  a value the option does not accept (the message says why)
-``sblgen.W001``  a top-level ``SBLGEN_<OPTION>`` setting, which sblgen does not read
-==============  ==========================================================================
+- ``sblgen.E001``: ``SBLGEN`` is not a dict with string keys;
+- ``sblgen.E002``: ``SBLGEN`` has no ``STOREFRONT``;
+- ``sblgen.E003``: a key that is no option (the message suggests the key probably meant);
+- ``sblgen.E004``: a value the option does not accept (the message says why);
+- ``sblgen.W001``: a top-level ``SBLGEN_<OPTION>`` setting, which sblgen does not read.
 
 ``SBLGEN`` itself is optional (a project may use only sblgen's webhooks); once it is
 there, it must be right.
