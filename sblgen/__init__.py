@@ -20,14 +20,17 @@ contracts in ``pyproject.toml``; a change to one is a change to the other.
     adapters   integrations/ (jinja, django,    the library in someone else's frame:
                flask), site/, preview           templates, static sites, a preview server
     render     render, escape, _templates,      models -> Markup; no HTTP, no files
-               helpers
+               _checks, helpers
       | io     api.client, api.policy,          HTTP, key files, process pools, folders
                api.checkout_sessions, keygen,   (render and io are siblings: neither
-               batch, _parallel, _files         imports the other)
+               batch, _parallel, _files,        imports the other); events/: webhook
+               events/                          dispatch, de-duplication stores, receiver
     crypto     crypto                           keys, encrypt/decrypt; no files, no pools
-    models     builder; session, payload,       pure data: typed value types and wire
-               secure_request, contact,         models, what FastSpring reads and sends;
+    models     builder, _targets,               pure data: typed value types and wire
+               _description; session, payload,  models, what FastSpring reads and sends;
+               secure_request, contact,
                storefront, options, webhooks,   no renderer, no HTTP, no CLI, no IO
+               events.models, events.resources,
                api.models, api.v2; types,
                codes, dates; _model, errors
 
@@ -75,7 +78,9 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "WebhookPayloadError",
         "WebhookSignatureError",
     ),
+    "sblgen.escape": ("html_safe_json",),
     "sblgen.keygen": ("generate_key_pair",),
+    "sblgen.options": ("SblOptions",),
     "sblgen.payload": (
         "UNTIL_CANCELLED",
         "Pricing",
@@ -85,8 +90,6 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "sblgen.render": (
         "LOADER_PATH",
-        "SblOptions",
-        "html_safe_json",
         "button",
         "buttons",
         "checkout_call",
@@ -147,20 +150,20 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from sblgen.errors import WebhookError as WebhookError
     from sblgen.errors import WebhookPayloadError as WebhookPayloadError
     from sblgen.errors import WebhookSignatureError as WebhookSignatureError
+    from sblgen.escape import html_safe_json as html_safe_json
     from sblgen.keygen import generate_key_pair as generate_key_pair
+    from sblgen.options import SblOptions as SblOptions
     from sblgen.payload import UNTIL_CANCELLED as UNTIL_CANCELLED
     from sblgen.payload import Pricing as Pricing
     from sblgen.payload import SecureContact as SecureContact
     from sblgen.payload import SecureItem as SecureItem
     from sblgen.payload import SecurePayload as SecurePayload
     from sblgen.render import LOADER_PATH as LOADER_PATH
-    from sblgen.render import SblOptions as SblOptions
     from sblgen.render import button as button
     from sblgen.render import buttons as buttons
     from sblgen.render import checkout_call as checkout_call
     from sblgen.render import checkout_snippet as checkout_snippet
     from sblgen.render import embed as embed
-    from sblgen.render import html_safe_json as html_safe_json
     from sblgen.render import loader_js as loader_js
     from sblgen.render import loader_tag as loader_tag
     from sblgen.render import push as push

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sblgen import render
 from sblgen._model import UNKNOWN_FIELD, WireModel, as_model, unknown_field_message
 from sblgen.errors import ConfigurationError
-from sblgen.render import SblOptions
+from sblgen.options import SblOptions
 from sblgen.secure_request import SecureRequest
 from sblgen.session import Session
 from sblgen.storefront import Storefront

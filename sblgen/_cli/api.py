@@ -81,7 +81,8 @@ def _client(timeout: float) -> Client:
 
 def _create_session(args: argparse.Namespace) -> int:
     from sblgen.api.models import SessionRequest
-    from sblgen.render import SblOptions, checkout_snippet, session_init
+    from sblgen.options import SblOptions
+    from sblgen.render import checkout_snippet, session_init
 
     request = SessionRequest.model_validate(load_data(args.request))
     options = (

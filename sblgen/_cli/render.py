@@ -10,7 +10,7 @@ from sblgen._cli.common import EXIT_OK, from_flags, load_data
 from sblgen.errors import InputFileError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sblgen.render import SblOptions
+    from sblgen.options import SblOptions
     from sblgen.secure_request import SecureRequest
     from sblgen.session import Session
 
@@ -46,7 +46,8 @@ def register(commands: Any) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from sblgen.render import LOADER_PATH, SblOptions, embed
+    from sblgen.options import SblOptions
+    from sblgen.render import LOADER_PATH, embed
     from sblgen.secure_request import SecureRequest
     from sblgen.session import Session
 

@@ -27,7 +27,7 @@ except ModuleNotFoundError as _err:  # pragma: no cover - run in a subprocess by
 from markupsafe import Markup
 
 from sblgen.integrations.jinja import SblHelpers, options_from_settings
-from sblgen.render import SblOptions
+from sblgen.options import SblOptions
 from sblgen.storefront import Storefront
 
 __all__ = ["Sblgen"]
@@ -82,7 +82,8 @@ class Sblgen:
         values = {
             key.removeprefix("SBLGEN_").lower(): value
             for key, value in app.config.items()
-            if key.startswith("SBLGEN_")
+            # SBLGEN_WEBHOOKS belongs to the webhook receiver (flask_webhooks), not the tags.
+            if key.startswith("SBLGEN_") and key != "SBLGEN_WEBHOOKS"
         }
         # A misspelt name ("did you mean SBLGEN_ACCESS_KEY?"), a missing storefront or a bad
         # value: one ConfigurationError naming the setting.

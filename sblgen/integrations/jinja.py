@@ -27,7 +27,7 @@ import jinja2
 
 from sblgen.helpers import SblHelpers
 from sblgen.helpers import options_from_settings as options_from_settings
-from sblgen.render import SblOptions
+from sblgen.options import SblOptions
 
 __all__ = ["SblHelpers", "install"]
 

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sblgen._model import error_lines
 from sblgen.dates import today
 from sblgen.errors import SiteError
-from sblgen.render import SblOptions
+from sblgen.options import SblOptions
 from sblgen.secure_request import SecureRequest
 from sblgen.session import Session
 from sblgen.storefront import Storefront

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core import checks
 
 from sblgen.helpers import settings_problems
-from sblgen.render import SblOptions
+from sblgen.options import SblOptions
 
 __all__ = ["check_settings", "setting_name"]
 
