@@ -22,16 +22,16 @@ contracts in ``pyproject.toml``; a change to one is a change to the other.
     render     render, escape, _templates,      models -> Markup; no HTTP, no files
                _checks, helpers
       | io     api.client, api.policy,          HTTP, key files, process pools, folders
-               api.checkout_sessions, keygen,   (render and io are siblings: neither
-               batch, _parallel, _files,        imports the other); events/: webhook
-               events/                          dispatch, de-duplication stores, receiver
+               api.checkout_sessions,           (render and io are siblings: neither
+               api.oauth, keygen, batch,        imports the other); events/: webhook
+               _parallel, _files, events/       dispatch, de-duplication stores, receiver
     crypto     crypto                           keys, encrypt/decrypt; no files, no pools
     models     builder, _targets,               pure data: typed value types and wire
                _description; session, payload,  models, what FastSpring reads and sends;
                secure_request, contact,
                storefront, options, webhooks,   no renderer, no HTTP, no CLI, no IO
                events.models, events.resources,
-               api.models, api.v2; types,
+               api.models, api.v2*; types,
                codes, dates; _model, errors
 
 A response model is data: turning it into HTML is :mod:`sblgen.render`'s job
@@ -70,6 +70,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "SblgenError",
         "SecureKeyError",
         "ServerError",
+        "SessionWarningError",
         "SiteError",
         "StorefrontError",
         "UnexpectedResponseError",
@@ -143,6 +144,7 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from sblgen.errors import SblgenError as SblgenError
     from sblgen.errors import SecureKeyError as SecureKeyError
     from sblgen.errors import ServerError as ServerError
+    from sblgen.errors import SessionWarningError as SessionWarningError
     from sblgen.errors import SiteError as SiteError
     from sblgen.errors import StorefrontError as StorefrontError
     from sblgen.errors import UnexpectedResponseError as UnexpectedResponseError

@@ -71,6 +71,7 @@ class Target:
 #: Description fields whose name in errors (and in the builder's methods) is shorter.
 _SHOWN = {"lookup_custom": "lookup", "expiration_days": "expiration"}
 _API_ONLY = "it exists only in a Sessions API request (.api_request())"
+_V2_NONE = "Sessions API v2 documents no such field"
 _PRICING = (
     "price",
     "quantity_behavior",
@@ -152,27 +153,13 @@ SESSION_REQUEST = Target(
 SESSION_CREATE = Target(
     "SessionCreate (Sessions API v2)",
     (
+        Refusal(("reset",), _V2_NONE),
         Refusal(
-            (
-                "reset",
-                "coupon",
-                "recipient",
-                "postal_code",
-                "hide_other_payment_methods",
-                "invoice_due_date",
-                "checkout",
-                "clean",
-                "expiration_days",
-            ),
-            "Sessions API v2 documents no such field (send it with extra_fields on the model "
-            "if you know its v2 name)",
+            ("hide_other_payment_methods",),
+            "list the methods in SessionCreate(hide_payment_methods=[...])",
         ),
-        Refusal(
-            ("display", "sku", "trial", "interval", "interval_length", "interval_count", "renew"),
-            "v2's subscriptionOverrides schema is unpublished; set it on the LineItem model "
-            "directly",
-            scope="item",
-        ),
+        Refusal(("invoice_due_date", "checkout", "clean"), _V2_NONE),
+        Refusal(("expiration_days",), "Sessions API v2 documents no session lifetime"),
     ),
 )
 
@@ -299,20 +286,29 @@ def session_request(d: Description, live: bool | None) -> SessionRequest:
     contact = None
     if d.contact is not None:
         fields = dict(d.contact)
+        country = fields.get("country")
+        if d.country is not None and country is not None and country != d.country:
+            raise UnsupportedFieldError(
+                SESSION_REQUEST.name,
+                f"country {d.country!r} and contact country {country!r}",
+                "both become contact.country: give the country once",
+            )
+        # The current schema's place for them: contact.country and contact.language.
         contact = {
             "first": fields.get("first_name"),
             "last": fields.get("last_name"),
             "email": fields.get("email"),
             "company": fields.get("company"),
             "phone": fields.get("phone_number"),
-            "country": fields.get("country"),
+            "country": country if country is not None else d.country,
+            "language": d.language,
         }
     return SessionRequest.model_validate(
         {
             "account": d.account,
             "contact": contact,
-            "language": d.language,
-            "country": d.country,
+            "language": d.language if contact is None else None,
+            "country": d.country if contact is None else None,
             "lookup": {"custom": d.lookup_custom} if d.lookup_custom is not None else None,
             "tags": dict(d.tags) or None,
             "items": [_item(item) for item in d.items],
@@ -322,60 +318,30 @@ def session_request(d: Description, live: bool | None) -> SessionRequest:
     )
 
 
-#: Contact fields that go to a v2 ``billToAddress``, by their v2 names.
-_V2_ADDRESS = {
-    "address_line1": "addressLine1",
-    "address_line2": "addressLine2",
-    "city": "city",
-    "region": "region",
-    "postal_code": "postalCode",
-    "country": "country",
-}
-
-
 def session_create(d: Description, live: bool | None) -> SessionCreate:
-    """The Sessions API v2 create body."""
+    """The Sessions API v2 create body (what v2 cannot carry per line, per customer or in the
+    cart is refused by :mod:`sblgen.api.v2_shaping`)."""
+    from sblgen.api import v2_shaping as shape
     from sblgen.api.v2 import SessionCreate
 
     refuse(SESSION_CREATE, d)
-    line_items = [
-        {
-            "productPath": item.path,
-            "quantity": item.quantity,
-            "quantityBehavior": item.quantity_behavior,
-            "quantityDefault": item.quantity_default,
-            "customPrice": {"unitPrice": item.price} if item.price is not None else None,
-            "attributes": item.attributes,
-        }
-        for item in d.items
-    ]
-    customer: dict[str, Any] = {}
-    if d.contact is not None:
-        fields = dict(d.contact)
-        customer["billToContact"] = {
-            "email": fields.pop("email", None),
-            "firstName": fields.pop("first_name", None),
-            "lastName": fields.pop("last_name", None),
-            "company": fields.pop("company", None),
-            "phone": fields.pop("phone_number", None),
-        }
-        address = {_V2_ADDRESS[k]: v for k, v in fields.items() if k in _V2_ADDRESS}
-        if address:
-            customer["billToAddress"] = address
-    if d.account is not None:
-        customer["accountId"] = d.account
-    if d.lookup_custom is not None:
-        customer["externalAccountId"] = d.lookup_custom
-    if d.tax_id is not None:
-        customer["taxId"] = d.tax_id
+    contact = dict(d.contact or ())
+    customer = shape.customer(
+        contact or None,
+        _expand(d.recipient),
+        account=d.account,
+        lookup=d.lookup_custom,
+        tax_id=d.tax_id,
+        postal_code=d.postal_code,
+    )
     return SessionCreate.model_validate(
         {
             "locale": d.language,
-            "country": d.country,
+            "country": d.country if d.country is not None else contact.get("country"),
             "live": live,
-            "customer": customer or None,
+            "customer": customer,
             "orderTags": dict(d.tags) or None,
-            "cart": {"lineItems": line_items} if line_items else None,
-            "paymentMethodsOrder": [d.payment_method] if d.payment_method else None,
+            "cart": shape.cart(d.coupon, [shape.line_item(item) for item in d.items]),
+            "paymentMethodsOrder": shape.payment_methods_order(d.payment_method),
         }
     )

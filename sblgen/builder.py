@@ -99,7 +99,8 @@ class CheckoutBuilder:
         ``interval``/``interval_length``, ``renew``, quantity behaviour, display names, SKU)
         needs a target that can carry it: a secure payload or a Sessions API request, not a
         plain session object. ``interval_count`` (rebills, or ``"until-cancelled"``, sent as
-        ``null``), display names and SKU exist only in a secure payload.
+        ``null``) and display names go to a secure payload or Sessions v2 (a whole number of
+        rebills only); SKU exists only in a secure payload.
         """
         item = LineItem(
             path=path,

@@ -12,7 +12,7 @@ import pytest
 import sblgen.api
 
 API = Path(sblgen.api.__file__).parent
-DATA_MODULES = ("models", "v2")
+DATA_MODULES = ("models", "v2", "v2_path", "v2_types", "v2_responses", "v2_shaping")
 IO_IMPORTS = ("httpx", "sblgen.render", "sblgen._cli", "sblgen.api.client", "sblgen.api.policy")
 
 

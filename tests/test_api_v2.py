@@ -4,6 +4,7 @@ tolerance, the checkout path and URL segments, and the builder's v2 body."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,15 @@ SHOP = "acme.test/popup-acme"
 
 
 def test_demo_request_round_trips_byte_for_byte() -> None:
-    expected = compact_js(DEMO.read_text())
-    body = SessionCreate.from_json(expected)
+    """The demo sends lowercase payment methods; they go out in the schema's UPPERCASE."""
+    demo = compact_js(DEMO.read_text())
+    expected = demo.replace('["ideal","card"]', '["IDEAL","CARD"]').replace(
+        '["sepa","wire"]', '["SEPA","WIRE"]'
+    )
+    assert expected.endswith(
+        '"paymentMethodsOrder":["IDEAL","CARD"],"hidePaymentMethods":["SEPA","WIRE"]}'
+    )
+    body = SessionCreate.from_json(demo)
     assert body.to_json() == expected
     assert SessionCreate.model_validate(json.loads(body.to_json())) == body
 
@@ -75,8 +83,8 @@ def test_case_disagreements_accepted_and_normalised() -> None:
     assert body.to_dict() == {
         "customer": {"shipToType": "GIFT_PURCHASE"},
         "cart": {"lineItems": [{"productPath": "p", "quantityBehavior": "LOCK"}]},
-        "paymentMethodsOrder": ["card", "ach"],
-        "hidePaymentMethods": ["sepa", "wire"],
+        "paymentMethodsOrder": ["CARD", "ACH"],
+        "hidePaymentMethods": ["SEPA", "WIRE"],
     }
 
 
@@ -111,6 +119,35 @@ def test_case_disagreements_accepted_and_normalised() -> None:
         ({"orderTags": {"a": 1}}, "orderTags"),
         ({"paymentMethodsOrder": ["credit card"]}, "paymentMethodsOrder.0"),
         ({"unknownField": 1}, "unknownField"),
+        # issue 18: the schema's lengths, pattern and enum
+        ({"customer": {"externalAccountId": "has space"}}, "customer.externalAccountId"),
+        (
+            {"customer": {"billToContact": {"firstName": "x" * 51}}},
+            "customer.billToContact.firstName",
+        ),
+        (
+            {"customer": {"billToContact": {"lastName": "x" * 51}}},
+            "customer.billToContact.lastName",
+        ),
+        (
+            {"customer": {"billToContact": {"email": "a@" + "x" * 254}}},
+            "customer.billToContact.email",
+        ),
+        ({"customer": {"shipToContact": {"company": "x" * 256}}}, "customer.shipToContact.company"),
+        (
+            {"customer": {"billToContact": {"phoneNumber": "5" * 65}}},
+            "customer.billToContact.phoneNumber",
+        ),
+        *(
+            ({"customer": {"billToAddress": {name: "x" * 257}}}, f"customer.billToAddress.{name}")
+            for name in ("addressLine1", "addressLine2", "city", "region")
+        ),
+        (
+            {"customer": {"shipToAddress": {"postalCode": "x" * 51}}},
+            "customer.shipToAddress.postalCode",
+        ),
+        ({"cart": {"couponCode": "C" * 257}}, "cart.couponCode"),
+        ({"paymentMethodsOrder": ["bitcoin"]}, "paymentMethodsOrder.0"),
     ],
 )
 def test_documented_limits(data: dict[str, Any], loc: str) -> None:
@@ -118,6 +155,8 @@ def test_documented_limits(data: dict[str, Any], loc: str) -> None:
         SessionCreate.model_validate(data)
     locs = [".".join(str(p) for p in e["loc"]) for e in exc.value.errors()]
     assert loc in locs, locs
+    if loc != "unknownField":
+        assert all("Extra inputs are not permitted" not in e["msg"] for e in exc.value.errors())
 
 
 def test_session_response_tolerance() -> None:
@@ -137,7 +176,9 @@ def test_session_response_tolerance() -> None:
         }
     )
     assert session.expires is not None and session.expires.year == 2026
-    assert session.cart.model_extra == {"withTaxNetTotal": 9.9}
+    assert session.cart.with_tax_net_total == Decimal("9.9")  # typed since issue 18
+    assert session.cart.model_extra == {}
+    assert session.cart.line_items[0].model_extra == {"new": 1}
     assert session.model_extra == {"somethingNew": {"a": 1}}
     assert session.checkout_status == ["PRODUCTS_REQUIRED"]
     assert V2Session.model_validate({"id": "x", "expires": 1_700_000_000_000}).expires is not None
@@ -205,19 +246,25 @@ def test_builder_v2_body() -> None:
         '"billToContact":{"email":"ada@example.com","firstName":"Ada","lastName":"Lovelace"},'
         '"billToAddress":{"country":"NL"},"taxId":"NL123"},"orderTags":{"campaign":"spring"},'
         '"cart":{"lineItems":[{"productPath":"demo-product-1","quantity":1,"quantityBehavior":"LOCK",'
-        '"customPrice":{"unitPrice":{"EUR":500}}}]},"paymentMethodsOrder":["ideal"]}'
+        '"customPrice":{"unitPrice":{"EUR":500}}}]},"paymentMethodsOrder":["IDEAL"]}'
     )
 
 
 @pytest.mark.parametrize(
     ("builder", "field"),
     [
-        (CheckoutBuilder().coupon("X"), "coupon"),
-        (CheckoutBuilder().recipient(email="a@example.com"), "recipient"),
         (CheckoutBuilder().invoice_due_date("2027-01-01"), "invoice_due_date"),
-        (CheckoutBuilder().product("p", trial=7), "trial for 'p'"),
         (CheckoutBuilder().product("p", sku="S"), "sku for 'p'"),
+        (CheckoutBuilder().product("p", renew="auto"), "renew for 'p'"),
         (CheckoutBuilder().checkout(), "checkout"),
+        (CheckoutBuilder().recipient(email="a@example.com", memo="Hi"), "recipient memo"),
+        (CheckoutBuilder().product("p").coupon(""), "coupon ''"),
+        (
+            CheckoutBuilder().product("p", interval_count="until-cancelled"),
+            "interval_count 'until-cancelled' for 'p'",
+        ),
+        (CheckoutBuilder().payment_method("card", hide_others=True), "hide_other_payment_methods"),
+        (CheckoutBuilder().expiration(2), "expiration"),
     ],
 )
 def test_builder_v2_refuses(builder: CheckoutBuilder, field: str) -> None:

@@ -76,10 +76,8 @@ def test_v2_commands(
     item = tmp_path / "item.json"
     item.write_text('{"productPath": "b", "quantity": 2}')
     assert main([*base, "add-item", "--checkout", "acme/popup-acme", sid, str(item)]) == 0
-    assert [i["productPath"] for i in json.loads(capsys.readouterr().out)["cart"]["lineItems"]] == [
-        "a",
-        "b",
-    ]
+    added = json.loads(capsys.readouterr().out)
+    assert (added["productPath"], added["quantity"]) == ("b", 2)
     assert main([*base, "remove-item", "--checkout", "acme/popup-acme", sid, "a"]) == 0
     assert json.loads(capsys.readouterr().out) == {"ok": True}
     assert main([*base, "get", "--checkout", "acme/popup-acme", sid]) == 0
@@ -90,3 +88,11 @@ def test_v2_commands(
     assert "HTTP 404" in capsys.readouterr().err
     assert main([*base, "get", "--checkout", "acme", sid]) == 2
     assert "not a checkout path" in capsys.readouterr().err
+
+
+def test_cli_error_line_has_error_id(
+    fake: FakeFastSpring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["api", "v2", "get", "--checkout", "acme/popup-acme", "missing"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "HTTP 404: Session not found" in err[0] and "[error id FS" in err[0]

@@ -470,40 +470,89 @@ def test_keygen_force_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     )
 
 
-def test_api_environment_and_flags(
+ENVIRONMENT = (
+    "FASTSPRING_API_USERNAME",
+    "FASTSPRING_API_PASSWORD",
+    "FASTSPRING_API_BASE_URL",
+    "FASTSPRING_OAUTH_CLIENT_ID",
+    "FASTSPRING_OAUTH_CLIENT_SECRET",
+    "FASTSPRING_OAUTH_TOKEN_URL",
+)
+BASIC_HELP = (
+    "FASTSPRING_API_USERNAME and FASTSPRING_API_PASSWORD (HTTP Basic: Developer Tools > APIs > "
+    "API Credentials in the FastSpring app)"
+)
+
+
+def test_api_environment(
     files: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("FASTSPRING_API_USERNAME", "FASTSPRING_API_PASSWORD", "FASTSPRING_API_BASE_URL"):
+    for name in ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
-    request = str(files / "request.json")
-    assert _cli(["api", "create-session", request], capsys) == (
-        "sblgen: FastSpring API credentials are missing: set FASTSPRING_API_USERNAME and "
-        "FASTSPRING_API_PASSWORD (Developer Tools > APIs > API Credentials in the FastSpring "
-        "app)."
+    create = ["api", "create-session", str(files / "request.json")]
+    get = ["api", "v2", "get", "--checkout", "acme/popup-acme", "X" * 12]
+    assert _cli(create, capsys) == (
+        f"sblgen: FastSpring API credentials are missing: set {BASIC_HELP}."
+    )
+    assert _cli(get, capsys) == (
+        f"sblgen: FastSpring API credentials are missing: set {BASIC_HELP}, or "
+        "FASTSPRING_OAUTH_CLIENT_ID and FASTSPRING_OAUTH_CLIENT_SECRET (OAuth2)."
     )
     monkeypatch.setenv("FASTSPRING_API_USERNAME", USERNAME)
-    assert _cli(["api", "v2", "get", "--checkout", "acme/popup-acme", "X" * 12], capsys) == (
-        "sblgen: FastSpring API credentials are missing: set FASTSPRING_API_PASSWORD "
-        "(Developer Tools > APIs > API Credentials in the FastSpring app)."
+    assert _cli(get, capsys) == (
+        "sblgen: FastSpring API credentials are incomplete: set FASTSPRING_API_PASSWORD too."
     )
+    monkeypatch.setenv("FASTSPRING_OAUTH_CLIENT_ID", "id")
+    assert _cli(get, capsys) == (
+        "sblgen: Both kinds of FastSpring API credentials are set (FASTSPRING_API_USERNAME, "
+        "FASTSPRING_OAUTH_CLIENT_ID); unset one kind."
+    )
+    monkeypatch.delenv("FASTSPRING_API_USERNAME")
+    monkeypatch.setenv("FASTSPRING_OAUTH_CLIENT_SECRET", "secret")
+    monkeypatch.setenv("FASTSPRING_OAUTH_TOKEN_URL", "ftp://u:pw@token.example/")
+    assert _cli(get, capsys) == (
+        "sblgen: FASTSPRING_OAUTH_TOKEN_URL='ftp://token.example/': give an https:// (or "
+        "http://) URL."
+    )
+    monkeypatch.delenv("FASTSPRING_OAUTH_TOKEN_URL")
+    assert _cli(create, capsys) == (
+        "sblgen: Sessions v1 (api create-session) takes HTTP Basic credentials only: unset "
+        "FASTSPRING_OAUTH_CLIENT_ID and FASTSPRING_OAUTH_CLIENT_SECRET and set "
+        f"{BASIC_HELP}; OAuth2 credentials work with `sblgen api v2`."
+    )
+    for name in ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FASTSPRING_API_USERNAME", USERNAME)
     monkeypatch.setenv("FASTSPRING_API_PASSWORD", PASSWORD)
     monkeypatch.setenv("FASTSPRING_API_BASE_URL", "ftp://api.example.com")
-    assert _cli(["api", "create-session", request], capsys) == (
+    assert _cli(create, capsys) == (
         "sblgen: FASTSPRING_API_BASE_URL='ftp://api.example.com': give an https:// (or "
         "http://) URL."
     )
+
+
+def test_api_flags(
+    files: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FASTSPRING_API_USERNAME", USERNAME)
+    monkeypatch.setenv("FASTSPRING_API_PASSWORD", PASSWORD)
     monkeypatch.setenv("FASTSPRING_API_BASE_URL", "http://127.0.0.1:9")  # never called
+    request = str(files / "request.json")
     assert _cli(["api", "create-session", "--storefront", "nope", request], capsys).startswith(
         "sblgen: --storefront: 'nope' is not a FastSpring storefront"
     )
-    with pytest.raises(SystemExit) as exit_:
-        main(["api", "create-session", "--timeout", "0", request])
-    assert exit_.value.code == 2
-    assert (
-        capsys.readouterr()
-        .err.splitlines()[-1]
-        .endswith("error: argument --timeout: give a number of seconds above 0, not '0'")
-    )
+    for argv, value in (
+        (["api", "create-session", "--timeout", "0", request], "0"),
+        (["api", "v2", "get", "--checkout", "a/b", "--timeout", "-1", "X" * 12], "-1"),
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        assert exit_.value.code == 2
+        assert (
+            capsys.readouterr()
+            .err.splitlines()[-1]
+            .endswith(f"error: argument --timeout: give a number of seconds above 0, not {value!r}")
+        )
 
 
 # ----------------------------------------------------------------- API error excerpts

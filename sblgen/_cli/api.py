@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -12,11 +14,17 @@ from sblgen._cli.common import EXIT_OK, from_flags, load_data, seconds
 from sblgen.errors import ConfigurationError, InputFileError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sblgen.api.client import Client
+    from sblgen.api.client import Client, WarningMode
 
-#: Where the CLI's credentials and base URL come from (never from flags: `ps` shows those).
-_CREDENTIALS = ("FASTSPRING_API_USERNAME", "FASTSPRING_API_PASSWORD")
-_BASE_URL = "FASTSPRING_API_BASE_URL"
+#: Where the CLI's credentials and URLs come from (never from flags: `ps` shows those).
+_BASIC = ("FASTSPRING_API_USERNAME", "FASTSPRING_API_PASSWORD")
+_OAUTH = ("FASTSPRING_OAUTH_CLIENT_ID", "FASTSPRING_OAUTH_CLIENT_SECRET")
+_URLS = ("FASTSPRING_API_BASE_URL", "FASTSPRING_OAUTH_TOKEN_URL")
+_BASIC_HELP = (
+    "FASTSPRING_API_USERNAME and FASTSPRING_API_PASSWORD (HTTP Basic: Developer Tools > APIs > "
+    "API Credentials in the FastSpring app)"
+)
+_OAUTH_HELP = "FASTSPRING_OAUTH_CLIENT_ID and FASTSPRING_OAUTH_CLIENT_SECRET (OAuth2)"
 
 
 def register(commands: Any) -> None:
@@ -34,12 +42,18 @@ def register(commands: Any) -> None:
     create.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS")
     create.set_defaults(handler=_create_session)
 
-    v2 = sub.add_parser("v2", help="Sessions API v2 (sessions under a checkout path)")
+    v2 = sub.add_parser(
+        "v2",
+        help="Sessions API v2 (sessions under a checkout path)",
+        description="Sessions API v2. Credentials: FASTSPRING_API_USERNAME / "
+        "FASTSPRING_API_PASSWORD (HTTP Basic), or FASTSPRING_OAUTH_CLIENT_ID / "
+        "FASTSPRING_OAUTH_CLIENT_SECRET (OAuth2; token URL: FASTSPRING_OAUTH_TOKEN_URL).",
+    )
     v2sub = v2.add_subparsers(dest="v2_command", metavar="ACTION", required=True)
     commands_v2 = {
         "create-session": ("create a session; prints the session JSON", ["body"]),
         "get": ("print a session", ["session_id"]),
-        "add-item": ("add a line item; prints the session JSON", ["session_id", "item"]),
+        "add-item": ("add a line item; prints the line item JSON", ["session_id", "item"]),
         "remove-item": ("remove a product from the cart", ["session_id", "product_path"]),
     }
     for name, (text, positionals) in commands_v2.items():
@@ -48,6 +62,13 @@ def register(commands: Any) -> None:
             "--checkout", required=True, metavar="STORE/CHECKOUT", help="e.g. acme/popup-acme"
         )
         command.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS")
+        command.add_argument(
+            "--on-warning",
+            choices=("log", "raise", "ignore"),
+            default="log",
+            help="FastSpring warnings on a created session: print them to stderr (log, the "
+            "default), fail (raise) or ignore them",
+        )
         for positional in positionals:
             if positional in ("body", "item"):
                 command.add_argument(positional, nargs="?", default="-", metavar="JSON|-")
@@ -56,27 +77,54 @@ def register(commands: Any) -> None:
         command.set_defaults(handler=_v2, v2_action=name)
 
 
-def _client(timeout: float) -> Client:
-    """The API client from the environment; what is missing is said with the environment
-    variables that set it (the CLI has no flags for credentials)."""
+def _environment_help(v1: bool) -> str | None:
+    """What is wrong with the environment the API client is made from, said with its
+    variables (the client's own messages name its Python parameters); ``None`` when the
+    environment looks right."""
+    from sblgen.api.policy import public_url
+
+    for name in _URLS:
+        value = os.environ.get(name)
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            return f"{name}={public_url(value)!r}: give an https:// (or http://) URL."
+    basic = [name for name in _BASIC if os.environ.get(name)]
+    oauth = [name for name in _OAUTH if os.environ.get(name)]
+    if v1 and oauth:
+        return (
+            f"Sessions v1 (api create-session) takes HTTP Basic credentials only: unset "
+            f"{' and '.join(oauth)} and set {_BASIC_HELP}; OAuth2 credentials work with "
+            "`sblgen api v2`."
+        )
+    if basic and oauth:
+        return (
+            f"Both kinds of FastSpring API credentials are set ({', '.join(basic + oauth)}); "
+            "unset one kind."
+        )
+    if not basic and not oauth:
+        choices = _BASIC_HELP if v1 else f"{_BASIC_HELP}, or {_OAUTH_HELP}"
+        return f"FastSpring API credentials are missing: set {choices}."
+    missing = [name for name in (_BASIC if basic else _OAUTH) if not os.environ.get(name)]
+    if missing:
+        return f"FastSpring API credentials are incomplete: set {' and '.join(missing)} too."
+    return None
+
+
+@contextmanager
+def _client(*, v1: bool, timeout: float, on_warning: WarningMode = "log") -> Iterator[Client]:
+    """The API client made from the environment; a configuration it refuses is said with
+    the environment variables that set it (the CLI has no flags for credentials)."""
     try:
         from sblgen.api import Client
     except ImportError as err:  # the sblgen[api] extra (httpx) is not installed
         raise ConfigurationError(str(err)) from None
-
-    base = os.environ.get(_BASE_URL)
-    if base and urlsplit(base).scheme not in ("http", "https"):
-        raise InputFileError(f"{_BASE_URL}={base!r}: give an https:// (or http://) URL.")
     try:
-        return Client(timeout=timeout)
+        with Client(timeout=timeout, on_warning=on_warning) as client:
+            yield client
     except ConfigurationError:
-        missing = [name for name in _CREDENTIALS if not os.environ.get(name)]
-        if not missing:
+        help_ = _environment_help(v1)
+        if help_ is None:
             raise
-        raise InputFileError(
-            f"FastSpring API credentials are missing: set {' and '.join(missing)} "
-            "(Developer Tools > APIs > API Credentials in the FastSpring app)."
-        ) from None
+        raise InputFileError(help_) from None
 
 
 def _create_session(args: argparse.Namespace) -> int:
@@ -90,7 +138,7 @@ def _create_session(args: argparse.Namespace) -> int:
         if args.storefront
         else None
     )
-    with _client(args.timeout) as client:
+    with _client(v1=True, timeout=args.timeout) as client:
         response = client.create_session(request)
     print(f"id: {response.id}")
     print(f"expires: {response.expires.isoformat() if response.expires else 'unknown'}")
@@ -116,7 +164,7 @@ def _v2(args: argparse.Namespace) -> int:
         else None
     )
     item = V2LineItem.model_validate(load_data(args.item)) if args.v2_action == "add-item" else None
-    with _client(args.timeout) as client:
+    with _client(v1=False, timeout=args.timeout, on_warning=args.on_warning) as client:
         checkout = client.checkout(path)
         if body is not None:
             result: Any = checkout.create(body)

@@ -1,10 +1,12 @@
 """FastSpring's Sessions API: request/response data, the retry/error policy, HTTP clients.
 
-Data and IO live apart: :mod:`sblgen.api.models` (v1) and :mod:`sblgen.api.v2` are pure
-data and import nothing heavy; :mod:`sblgen.api.policy` decides retries and errors;
-:mod:`sblgen.api.client` (:class:`Client`, :class:`AsyncClient`) and
-:mod:`sblgen.api.checkout_sessions` (the v2 handles) do the HTTP. Those last three need httpx
-(the ``sblgen[api]`` extra) and are imported on first use.
+Data and IO live apart. Pure data, importing nothing heavy: :mod:`sblgen.api.models` (v1),
+:mod:`sblgen.api.v2` (the v2 request bodies, and every v2 name) with
+:mod:`sblgen.api.v2_types`, :mod:`sblgen.api.v2_responses` and :mod:`sblgen.api.v2_path`.
+IO, which needs httpx (the ``sblgen[api]`` extra) and is imported on first use:
+:mod:`sblgen.api.policy` decides retries and errors, :mod:`sblgen.api.oauth` gets OAuth2
+tokens, :mod:`sblgen.api.client` (:class:`Client`, :class:`AsyncClient`) and
+:mod:`sblgen.api.checkout_sessions` (the v2 handles) do the HTTP.
 """
 
 from __future__ import annotations

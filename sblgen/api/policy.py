@@ -41,6 +41,7 @@ import httpx
 from pydantic import ValidationError
 
 from sblgen.api.models import ErrorBody
+from sblgen.api.v2_responses import V2ErrorBody
 from sblgen.errors import (
     ApiConnectionError,
     ApiError,
@@ -164,34 +165,65 @@ def error_for_response(method: str, url: str, response: httpx.Response) -> ApiEr
     """The typed error for a non-2xx response (one mapping for every endpoint). A body
     without FastSpring's message is quoted instead (:func:`body_excerpt`).
 
+    A v2 error body (``ErrorResponse``: ``status``, ``id``, ``errors[]``) fills the error's
+    ``error_status``, ``error_id``, ``timestamp`` and ``errors``; otherwise v1's ``message``
+    and ``params``, or a string ``error``, are read.
+
     >>> err = error_for_response("POST", "https://api.example.com/sessions",
     ...     httpx.Response(400, json={"message": "Invalid product path", "params": {"p": 1}}))
     >>> type(err).__name__, err.server_message, err.params
     ('BadRequestError', 'Invalid product path', {'p': 1})
+    >>> err = error_for_response("GET", "https://api.example.com/v2/x", httpx.Response(404,
+    ...     json={"status": "404 NOT_FOUND", "id": "FS1", "message": "Session not found"}))
+    >>> type(err).__name__, err.error_status, err.error_id
+    ('NotFoundError', '404 NOT_FOUND', 'FS1')
     >>> print(error_for_response("POST", "https://api.example.com/sessions",
     ...     httpx.Response(502, text="<html><title>Bad Gateway</title></html>")))
     POST https://api.example.com/sessions -> HTTP 502: unexpected body: <html><title>Bad Gat...
     """
     body = response.text
-    message: str | None = None
-    params: object = None
+    cls = _status_error(response.status_code)
     try:
         data = json.loads(body) if body else None
     except ValueError:
         data = None
-    if isinstance(data, dict):
-        try:
-            parsed = ErrorBody.model_validate(data)
-        except ValidationError:  # a "message" that is not text: not FastSpring's shape
-            parsed = ErrorBody()
-        message = parsed.message
-        params = parsed.params
-        if message is None and isinstance(data.get("error"), str):
-            message = data["error"]
-    cls = _status_error(response.status_code)
+    # Shown only when the body gives no message of FastSpring's.
     detail = f"unexpected body: {body_excerpt(body)}" if body.strip() else None
+    if not isinstance(data, dict):
+        return cls(method, public_url(url), response.status_code, body, detail=detail)
+    if {"id", "errors", "status"} & data.keys():
+        try:
+            v2 = V2ErrorBody.model_validate(data)
+        except ValidationError:
+            pass
+        else:
+            return cls(
+                method,
+                public_url(url),
+                response.status_code,
+                body,
+                v2.message,
+                detail=detail,
+                error_id=v2.id,
+                errors=[item.as_error() for item in v2.errors],
+                error_status=v2.status,
+                timestamp=v2.timestamp,
+            )
+    try:
+        parsed = ErrorBody.model_validate(data)
+    except ValidationError:  # a "message" that is not text: not FastSpring's shape
+        parsed = ErrorBody()
+    message = parsed.message
+    if message is None and isinstance(data.get("error"), str):
+        message = data["error"]
     return cls(
-        method, public_url(url), response.status_code, body, message, params=params, detail=detail
+        method,
+        public_url(url),
+        response.status_code,
+        body,
+        message,
+        params=parsed.params,
+        detail=detail,
     )
 
 
