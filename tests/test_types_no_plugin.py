@@ -55,6 +55,8 @@ def _bound(tree: ast.Module) -> set[str]:
             names.add(node.name)
         elif isinstance(node, ast.arg):
             names.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
     return names
 
 
@@ -66,22 +68,41 @@ def _used(tree: ast.Module) -> set[str]:
     }
 
 
+def _imports(tree: ast.Module) -> dict[str, str]:
+    """Each name a block imports, with the one-name import statement that binds it."""
+    lines: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                name = (alias.asname or alias.name).partition(".")[0]
+                one = (
+                    ast.Import([alias])
+                    if isinstance(node, ast.Import)
+                    else ast.ImportFrom(node.module, [alias], node.level)
+                )
+                lines[name] = ast.unparse(one)
+    return lines
+
+
 def readme_modules() -> dict[str, str]:
     """The README's Python blocks as modules, in order. The README's blocks build on each
-    other (``options`` from one is used in the next): each module imports what it uses
-    from the block that last defined it, as a reader's own code would."""
+    other (``options`` from one is used in the next): each module imports what it uses as
+    a reader's own code would, a name an earlier block defined from that block, a name an
+    earlier block imported with the same import."""
     context = ast.parse(CONTEXT)
-    defined_by: dict[str, str] = dict.fromkeys(_bound(context), "readme_context")
+    binding = dict.fromkeys(_bound(context), "from readme_context import {name}")
     modules = {"readme_context": CONTEXT}
     for number, code in enumerate(readme_blocks("python")):
         tree = ast.parse(code, f"README.md python block {number}")
         name = f"readme_block_{number}"
         free = sorted(_used(tree) - _bound(tree) - set(dir(builtins)))
-        missing = [n for n in free if n not in defined_by]
+        missing = [n for n in free if n not in binding]
         assert not missing, f"README python block {number} uses {missing}, defined nowhere"
-        imports = "".join(f"from {defined_by[n]} import {n}\n" for n in free)
-        modules[name] = imports + code
-        defined_by.update(dict.fromkeys(_bound(tree), name))
+        header = "".join(binding[n].format(name=n) + "\n" for n in free)
+        modules[name] = header + code
+        imports = _imports(tree)
+        for bound in _bound(tree):
+            binding[bound] = imports.get(bound, f"from {name} import {{name}}")
     return modules
 
 
