@@ -12,6 +12,7 @@ import argparse
 import json
 import re
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from importlib import import_module
 from typing import Any
@@ -32,21 +33,50 @@ class ArgumentError(SblgenError):
     """A command-line value the API refuses before anything is sent."""
 
 
-def register(sub: Any) -> None:
-    """Add the resource commands under ``sblgen api``."""
+#: How ``sblgen api`` makes its client: ``make_client(v1=False, timeout=...)``, a context
+#: manager that says a refused configuration with the environment variables that set it.
+ClientFactory = Callable[..., AbstractContextManager[Any]]
+
+
+def register(sub: Any, make_client: ClientFactory) -> None:
+    """Add the resource commands under ``sblgen api``; ``make_client`` is the ``api``
+    command's client factory (passed in, so the two modules do not import each other)."""
     orders = _group(sub, "orders", "read orders")
-    _command(orders, "get", "print one order as JSON", _orders_get, "order_id")
+    _command(
+        orders, "get", "print one order as JSON", _orders_get, "order_id", make_client=make_client
+    )
 
     subs = _group(sub, "subscriptions", "read, cancel and uncancel subscriptions")
-    _command(subs, "get", "print one subscription as JSON", _subscription, "subscription_id")
+    _command(
+        subs,
+        "get",
+        "print one subscription as JSON",
+        _subscription,
+        "subscription_id",
+        make_client=make_client,
+    )
     cancel = _command(
-        subs, "cancel", "cancel at the end of the paid period", _subscription, "subscription_id"
+        subs,
+        "cancel",
+        "cancel at the end of the paid period",
+        _subscription,
+        "subscription_id",
+        make_client=make_client,
     )
     cancel.add_argument("--now", action="store_true", help="deactivate immediately instead")
-    _command(subs, "uncancel", "remove a scheduled cancellation", _subscription, "subscription_id")
+    _command(
+        subs,
+        "uncancel",
+        "remove a scheduled cancellation",
+        _subscription,
+        "subscription_id",
+        make_client=make_client,
+    )
 
     accounts = _group(sub, "accounts", "look up accounts; the account-management URL")
-    lookup = _command(accounts, "lookup", "print the ids of matching accounts", _lookup)
+    lookup = _command(
+        accounts, "lookup", "print the ids of matching accounts", _lookup, make_client=make_client
+    )
     key = lookup.add_mutually_exclusive_group(required=True)
     key.add_argument("--email")
     key.add_argument("--custom", help="your own key for the account (lookup.custom)")
@@ -56,6 +86,7 @@ def register(sub: Any) -> None:
         "print a fresh URL that signs the buyer into the account portal (do not share it)",
         _portal,
         "account_id",
+        make_client=make_client,
     )
     portal.add_argument("--subscriptions", action="store_true", help="open the Subscriptions tab")
 
@@ -66,7 +97,7 @@ def register(sub: Any) -> None:
     prices.add_argument("--currency", help="price in this currency (with --country)")
     prices.add_argument("--product", help="one product path instead of every product")
     prices.add_argument("--timeout", type=float, default=10.0)
-    prices.set_defaults(handler=_checked(_prices))
+    prices.set_defaults(handler=_checked(_prices), make_client=make_client)
 
     events = _group(sub, "events", "recover webhook events FastSpring could not deliver")
     pull = _command(
@@ -74,6 +105,7 @@ def register(sub: Any) -> None:
         "pull",
         "fetch unprocessed events; with --handler, handle each and mark it processed",
         _pull,
+        make_client=make_client,
     )
     pull.add_argument(
         "--since",
@@ -94,13 +126,18 @@ def _group(sub: Any, name: str, text: str) -> Any:
 
 
 def _command(
-    group: Any, name: str, text: str, handler: Callable[[argparse.Namespace], int], *ids: str
+    group: Any,
+    name: str,
+    text: str,
+    handler: Callable[[argparse.Namespace], int],
+    *ids: str,
+    make_client: ClientFactory,
 ) -> Any:
     command = group.add_parser(name, help=text, description=CREDENTIALS)
     for positional in ids:
         command.add_argument(positional, metavar="ID")
     command.add_argument("--timeout", type=float, default=10.0)
-    command.set_defaults(handler=_checked(handler), action=name)
+    command.set_defaults(handler=_checked(handler), action=name, make_client=make_client)
     return command
 
 
@@ -131,10 +168,9 @@ def _print_json(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False))
 
 
-def _client(args: argparse.Namespace) -> Any:
-    from sblgen.api.client import Client
-
-    return Client(timeout=args.timeout)
+def _client(args: argparse.Namespace) -> AbstractContextManager[Any]:
+    make_client: ClientFactory = args.make_client
+    return make_client(v1=False, timeout=args.timeout)
 
 
 def _orders_get(args: argparse.Namespace) -> int:
