@@ -170,3 +170,15 @@ def test_fastspring_errors_are_one_line(
 def test_parse_since_relative_hours() -> None:
     since = parse_since("12h")
     assert abs(now_ms() - 12 * 3_600_000 - since.timestamp() * 1000) < 60_000
+
+
+def test_oauth_credentials_are_refused_in_one_line(
+    fake: FakeFastSpring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("FASTSPRING_API_USERNAME")
+    monkeypatch.delenv("FASTSPRING_API_PASSWORD")
+    monkeypatch.setenv("FASTSPRING_OAUTH_CLIENT_ID", "cid")
+    monkeypatch.setenv("FASTSPRING_OAUTH_CLIENT_SECRET", "csecret")
+    line = _fails(["api", "orders", "get", "o1"], capsys)
+    assert "document HTTP Basic only" in line and "csecret" not in line
+    assert fake.requests == []
