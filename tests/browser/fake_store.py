@@ -59,6 +59,7 @@ class FakeStore:
     to a percent discount; ``None`` accepts every code at 10%. ``rejected_coupons`` get a 400.
     ``fields`` is sent as the validation ``fields`` of every order. ``fail`` maps a path
     suffix (``/builder``, ``/builder/finalize``) to a ``(status, body)`` answer.
+    ``delay_ms`` holds every builder answer back (a storefront is not instant).
     """
 
     catalog: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -68,6 +69,7 @@ class FakeStore:
     tax_exemption_allowed: bool = False
     fields: dict[str, Any] | None = None
     fail: dict[str, tuple[int, str]] = field(default_factory=dict)
+    delay_ms: int = 0
     carts: dict[str, Cart] = field(default_factory=dict)
     latest: str | None = None
     finalized: int = 0
@@ -83,6 +85,7 @@ class FakeStore:
             if path.endswith(suffix):
                 return StoredResponse(status, "application/json", text)
         if "/builder" in path or path.endswith("/account/authenticate"):
+            time.sleep(self.delay_ms / 1000)
             return self._builder(method, parts.netloc, path, form)
         return StoredResponse(
             200,

@@ -418,7 +418,10 @@ def test_buttons_are_bound_only_after_dom_content_loaded(
 
 def test_embedded_container_skeleton_and_auto_checkout(page: Any, page_server: PageServer) -> None:
     """§7: the skeleton and the checkout frame go into #fsc-embedded-checkout-container; after
-    the first POST with selections the checkout opens by itself; no stylesheet, no spinner."""
+    the first POST with selections the checkout opens by itself; no stylesheet, no spinner.
+    (The skeleton goes in only if the container is still empty when the SBL's 50 ms poll
+    finds it, so the store answers after 300 ms, as a real one would.)"""
+    page.store.delay_ms = 300
     load(
         page,
         page_server,
