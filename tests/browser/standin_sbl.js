@@ -657,8 +657,8 @@
       doc.body.appendChild(canvas);
       if (conf.fader) {
         setTimeout(function () {
-          var shown = doc.getElementById("fscCanvas");
-          if (shown) shown.style.opacity = "1";
+          // Throws (an uncaught TypeError) if the overlay is gone by then, as the real one does.
+          doc.getElementById("fscCanvas").style.opacity = "1";
         }, 100);
       }
     }
@@ -689,9 +689,12 @@
   // SBL behaviour §2.4, §7: #fsc-popup-frame in the overlay, or in the embedded container.
   function drawFrame(url) {
     if (popup.frame) {
-      // A checkout frame already exists: it is kept as it is (an embedded frame is refreshed
-      // by message instead, SBL behaviour §7).
+      // A checkout frame already exists: it is not navigated (an embedded frame is refreshed
+      // by message instead, SBL behaviour §7). On a popup storefront the overlay is removed,
+      // frame and all, so a second checkout while one is open shows nothing (seen when this
+      // stand-in was compared with the real library; not in the behaviour description).
       hideSpinner();
+      if (!inline && popup.canvas) popup.canvas.remove();
       record.opened.push({ url: url, target: "kept" });
       return;
     }
@@ -1120,8 +1123,9 @@
       if (target) show(target, discounted);
     }
     if (el.hasAttribute("data-fsc-callback") && typeof win[el.getAttribute("data-fsc-callback")] === "function") {
-      // SBL behaviour §5.1: data-fsc-callback is broken in this build and throws.
-      throw new TypeError("Failed to execute 'setAttribute' on 'Element': 2 arguments required");
+      // SBL behaviour §5.1: data-fsc-callback is broken in this build: setAttribute is called
+      // with the attribute name only, which throws a TypeError.
+      el.setAttribute("data-fsc-callback");
     }
   }
 
