@@ -10,6 +10,8 @@ against another SBL build (SBLGEN_BROWSER_SBL=/path/to/sbl.js) with the same out
 from __future__ import annotations
 
 import json
+from datetime import date
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,9 +29,11 @@ from sblgen import (
     Session,
     SessionResponse,
     Storefront,
+    build_site,
     button,
     buttons,
     embed,
+    frozen_today,
     push,
     script_tag,
     secure,
@@ -39,6 +43,8 @@ from sblgen.session import Address
 from tests.browser.harness import PageServer, page_html, settle, wire_requests
 
 pytestmark = pytest.mark.browser
+
+DEMO = Path(__file__).resolve().parent.parent.parent / "demo_site"
 
 POPUP = "acme.test.onfastspring.com/popup-acme"
 WEB = "acme.test.onfastspring.com/acme"
@@ -438,3 +444,27 @@ def test_replace_adds_like_add(page: Any, page_server: PageServer) -> None:
     click(page, "button", 2)
     assert items(page)[-1] == [{"path": "b", "quantity": None}]
     assert json.dumps(items(page)).count('"a"') == 0
+
+
+# ----------------------------------------------------------------------------- found comparing
+
+
+@issue14("the site theme loads the SBL in <head>: a session id there throws at init")
+def test_demo_session_page_opens_its_checkout(
+    page: Any, page_server: PageServer, tmp_path: Path
+) -> None:
+    """Found running the built demo site against the real SBL (not in the behaviour list): a
+    `checkout` in fscSession makes the SBL draw its overlay on document.body while it
+    initialises (SBL behaviour §1.3, §2.3 step 8). In <head> there is no body yet, so init
+    throws: no checkout opens, window.fastspring never exists, no button is bound. Faithful:
+    the SBL tag runs once the body exists (end of <body>, or `defer`)."""
+    with frozen_today(date(2026, 11, 24)):
+        build_site(DEMO, tmp_path / "out")
+    html = (tmp_path / "out" / "your-cart.html").read_text(encoding="utf-8")
+    url = page_server.add("/mismatch-your-cart.html", html)
+    page.goto(url)
+    page.wait_for_timeout(500)
+    assert [str(e).split("\n")[0] for e in page.page_errors] == []
+    frame = page.wait_for_selector("#fsc-popup-frame", state="attached", timeout=2000)
+    src = frame.get_attribute("src") or ""
+    assert src.startswith(f"https://{POPUP}/session/")
