@@ -468,3 +468,49 @@ def test_demo_session_page_opens_its_checkout(
     frame = page.wait_for_selector("#fsc-popup-frame", state="attached", timeout=2000)
     src = frame.get_attribute("src") or ""
     assert src.startswith(f"https://{POPUP}/session/")
+
+
+def _sbl_checkout_type(page: Any) -> str:
+    """How the SBL treated the storefront, from what it loaded and sent (SBL behaviour §1.2,
+    §1.4, §2.4): the spinner only for popup, no stylesheet for embedded, origin for all but
+    web."""
+    loads = {urlsplit(e["url"]).path for e in page.fastspring_requests}
+    finalize = [e for e in wire_requests(page) if e["url"].endswith("/builder/finalize")]
+    if "/pinhole/spin.svg" in loads:
+        return "popup"
+    if not any(path.endswith("/fastspring.css") for path in loads):
+        return "embedded"
+    return "inapp" if "origin" in finalize[0]["put"] else "web"
+
+
+@pytest.mark.parametrize(
+    "storefront",
+    [
+        "acme.test.onfastspring.com/popup-acme",
+        "acme.test.onfastspring.com/embedded-acme",
+        "acme.test.onfastspring.com/inapp-acme",
+        "acme.test.onfastspring.com/acme",
+    ]
+    + [
+        pytest.param(s, marks=issue14(f"checkout_type disagrees with the SBL for {s}"))
+        for s in (
+            "popupshop.test.onfastspring.com/shop",
+            "acme.test.onfastspring.com/my-popup",
+            "acme.test.onfastspring.com/popup-embedded",
+            "embeddedco.test.onfastspring.com/popup-x",
+        )
+    ],
+)
+def test_checkout_type_matches_the_sbl(page: Any, page_server: PageServer, storefront: str) -> None:
+    """SBL behaviour §1.2: the SBL classifies by substring anywhere in data-storefront
+    (popup/pinhole, then inapp, then embedded; a later match wins), so `popupshop` is a popup
+    storefront. Faithful: Storefront.checkout_type (which picks CSP entries, the embedded
+    container, where a session opens) agrees, or such storefronts are refused."""
+    try:
+        expected = Storefront.parse(storefront).checkout_type
+    except REFUSED:
+        return
+    session = Session(products=[Product(path="p")], checkout=True)
+    name = storefront.replace("/", "_")
+    load(page, page_server, f"type-{name}", session_init(session), script_tag(options(storefront)))
+    assert _sbl_checkout_type(page) == expected
