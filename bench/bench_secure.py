@@ -10,7 +10,8 @@ from pathlib import Path
 
 from run import Figure
 
-from sblgen.crypto import PrivateKey, encrypt_many
+from sblgen.batch import encrypt_many
+from sblgen.crypto import PrivateKey
 from sblgen.payload import SecurePayload
 
 KEY = Path(__file__).resolve().parent.parent / "tests" / "data" / "keys" / "test-privatekey.pem"

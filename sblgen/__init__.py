@@ -6,6 +6,36 @@
 
 Every public name is imported on first use, so ``import sblgen`` is cheap and the heavy
 optional parts (cryptography, httpx, Django, Flask) load only when a feature needs them.
+
+Layers
+------
+
+Data flows one way, and the imports follow it: a module imports only from its own layer or
+the layers below. ``lint-imports`` (run by ``make lint``) checks this map against the
+contracts in ``pyproject.toml``; a change to one is a change to the other.
+
+::
+
+    face       cli, _cli/                       parse arguments, call the API, print
+    adapters   integrations/ (jinja, django,    the library in someone else's frame:
+               flask), site/, preview           templates, static sites, a preview server
+    render     render, escape, _templates,      models -> Markup; no HTTP, no files
+               _checks, helpers
+      | io     api.client, api.policy,          HTTP, key files, process pools, folders
+               api.checkout_sessions,           (render and io are siblings: neither
+               api.oauth, keygen, batch,        imports the other); events/: webhook
+               _parallel, _files, events/       dispatch, de-duplication stores, receiver
+    crypto     crypto                           keys, encrypt/decrypt; no files, no pools
+    models     builder, _targets,               pure data: typed value types and wire
+               _description; session, payload,  models, what FastSpring reads and sends;
+               secure_request, contact,
+               storefront, options, webhooks,   no renderer, no HTTP, no CLI, no IO
+               events.models, events.resources,
+               api.models, api.v2*; types,
+               codes, dates; _model, errors
+
+A response model is data: turning it into HTML is :mod:`sblgen.render`'s job
+(:func:`~sblgen.render.checkout_snippet`), fetching it is :mod:`sblgen.api.client`'s.
 """
 
 from __future__ import annotations
@@ -13,203 +43,143 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from sblgen._version import __version__
+from sblgen._version import __version__ as __version__
 
-#: Public names, imported on first use: name -> module.
-_LAZY: dict[str, str] = {
-    "Address": "sblgen.session",
-    "ApiConnectionError": "sblgen.errors",
-    "ApiError": "sblgen.errors",
-    "ApiTimeoutError": "sblgen.errors",
-    "AuthenticationError": "sblgen.errors",
-    "BadRequestError": "sblgen.errors",
-    "CheckoutBuilder": "sblgen.builder",
-    "ConfigurationError": "sblgen.errors",
-    "CryptoError": "sblgen.errors",
-    "DecryptError": "sblgen.errors",
-    "InputFileError": "sblgen.errors",
-    "LOADER_PATH": "sblgen.render",
-    "LineItem": "sblgen.builder",
-    "NotFoundError": "sblgen.errors",
-    "PaymentContact": "sblgen.session",
-    "Pricing": "sblgen.payload",
-    "PrivateKey": "sblgen.crypto",
-    "Product": "sblgen.session",
-    "PublicCertificate": "sblgen.crypto",
-    "RateLimitError": "sblgen.errors",
-    "Recipient": "sblgen.session",
-    "RenderError": "sblgen.errors",
-    "SblOptions": "sblgen.render",
-    "SblgenError": "sblgen.errors",
-    "SecureContact": "sblgen.payload",
-    "SecureItem": "sblgen.payload",
-    "SecureKeyError": "sblgen.errors",
-    "SecurePayload": "sblgen.payload",
-    "SecureRequest": "sblgen.secure_request",
-    "ServerError": "sblgen.errors",
-    "Session": "sblgen.session",
-    "SessionRequest": "sblgen.api.models",
-    "SessionResponse": "sblgen.api.models",
-    "SiteError": "sblgen.errors",
-    "Storefront": "sblgen.storefront",
-    "StorefrontError": "sblgen.errors",
-    "UNTIL_CANCELLED": "sblgen.payload",
-    "UnexpectedResponseError": "sblgen.errors",
-    "UnsupportedFieldError": "sblgen.errors",
-    "WebhookError": "sblgen.errors",
-    "WebhookEvent": "sblgen.webhooks",
-    "WebhookPayload": "sblgen.webhooks",
-    "WebhookPayloadError": "sblgen.errors",
-    "WebhookSignatureError": "sblgen.errors",
-    "build_site": "sblgen.site",
-    "button": "sblgen.render",
-    "buttons": "sblgen.render",
-    "check_pair": "sblgen.crypto",
-    "decrypt": "sblgen.crypto",
-    "embed": "sblgen.render",
-    "encrypt": "sblgen.crypto",
-    "encrypt_many": "sblgen.crypto",
-    "frozen_today": "sblgen.types",
-    "generate_key_pair": "sblgen.crypto",
-    "html_safe_json": "sblgen.render",
-    "loader_js": "sblgen.render",
-    "loader_tag": "sblgen.render",
-    "push": "sblgen.render",
-    "script_tag": "sblgen.render",
-    "secure": "sblgen.render",
-    "session_init": "sblgen.render",
-    "verify_webhook": "sblgen.webhooks",
+#: Module -> the public names it defines, imported on first use. Each name is written once
+#: here; a test checks that the type checkers' imports below name the same modules.
+_PUBLIC: dict[str, tuple[str, ...]] = {
+    "sblgen.api.models": ("SessionRequest", "SessionResponse"),
+    "sblgen.batch": ("encrypt_many",),
+    "sblgen.builder": ("CheckoutBuilder", "LineItem"),
+    "sblgen.contact": ("Address", "PaymentContact", "Recipient"),
+    "sblgen.crypto": ("PrivateKey", "PublicCertificate", "check_pair", "decrypt", "encrypt"),
+    "sblgen.dates": ("frozen_today",),
+    "sblgen.errors": (
+        "ApiConnectionError",
+        "ApiError",
+        "ApiTimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ConfigurationError",
+        "CryptoError",
+        "DecryptError",
+        "InputFileError",
+        "NotFoundError",
+        "RateLimitError",
+        "RenderError",
+        "SblgenError",
+        "SecureKeyError",
+        "ServerError",
+        "SessionWarningError",
+        "SiteError",
+        "StorefrontError",
+        "UnexpectedResponseError",
+        "UnsupportedFieldError",
+        "WebhookError",
+        "WebhookPayloadError",
+        "WebhookSignatureError",
+    ),
+    "sblgen.escape": ("html_safe_json",),
+    "sblgen.keygen": ("generate_key_pair",),
+    "sblgen.options": ("SblOptions",),
+    "sblgen.payload": (
+        "UNTIL_CANCELLED",
+        "Pricing",
+        "SecureContact",
+        "SecureItem",
+        "SecurePayload",
+    ),
+    "sblgen.render": (
+        "LOADER_PATH",
+        "button",
+        "buttons",
+        "checkout_call",
+        "checkout_snippet",
+        "embed",
+        "loader_js",
+        "loader_tag",
+        "push",
+        "script_tag",
+        "secure",
+        "session_init",
+    ),
+    "sblgen.secure_request": ("SecureRequest",),
+    "sblgen.session": ("Product", "Session"),
+    "sblgen.site": ("build_site",),
+    "sblgen.storefront": ("Storefront",),
+    "sblgen.webhooks": ("WebhookEvent", "WebhookPayload", "verify_webhook"),
 }
 
-if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
-    from sblgen.api.models import SessionRequest, SessionResponse
-    from sblgen.builder import CheckoutBuilder, LineItem
-    from sblgen.crypto import (
-        PrivateKey,
-        PublicCertificate,
-        check_pair,
-        decrypt,
-        encrypt,
-        encrypt_many,
-        generate_key_pair,
-    )
-    from sblgen.errors import (
-        ApiConnectionError,
-        ApiError,
-        ApiTimeoutError,
-        AuthenticationError,
-        BadRequestError,
-        ConfigurationError,
-        CryptoError,
-        DecryptError,
-        InputFileError,
-        NotFoundError,
-        RateLimitError,
-        RenderError,
-        SblgenError,
-        SecureKeyError,
-        ServerError,
-        SiteError,
-        StorefrontError,
-        UnexpectedResponseError,
-        UnsupportedFieldError,
-        WebhookError,
-        WebhookPayloadError,
-        WebhookSignatureError,
-    )
-    from sblgen.payload import (
-        UNTIL_CANCELLED,
-        Pricing,
-        SecureContact,
-        SecureItem,
-        SecurePayload,
-    )
-    from sblgen.render import (
-        LOADER_PATH,
-        SblOptions,
-        button,
-        buttons,
-        embed,
-        html_safe_json,
-        loader_js,
-        loader_tag,
-        push,
-        script_tag,
-        secure,
-        session_init,
-    )
-    from sblgen.secure_request import SecureRequest
-    from sblgen.session import Address, PaymentContact, Product, Recipient, Session
-    from sblgen.site import build_site
-    from sblgen.storefront import Storefront
-    from sblgen.types import frozen_today
-    from sblgen.webhooks import WebhookEvent, WebhookPayload, verify_webhook
+_LAZY: dict[str, str] = {name: module for module, names in _PUBLIC.items() for name in names}
 
-__all__ = [
-    "Address",
-    "ApiConnectionError",
-    "ApiError",
-    "ApiTimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
-    "CheckoutBuilder",
-    "ConfigurationError",
-    "CryptoError",
-    "DecryptError",
-    "InputFileError",
-    "LOADER_PATH",
-    "LineItem",
-    "NotFoundError",
-    "PaymentContact",
-    "Pricing",
-    "PrivateKey",
-    "Product",
-    "PublicCertificate",
-    "RateLimitError",
-    "Recipient",
-    "RenderError",
-    "SblOptions",
-    "SblgenError",
-    "SecureContact",
-    "SecureItem",
-    "SecureKeyError",
-    "SecurePayload",
-    "SecureRequest",
-    "ServerError",
-    "Session",
-    "SessionRequest",
-    "SessionResponse",
-    "SiteError",
-    "Storefront",
-    "StorefrontError",
-    "UNTIL_CANCELLED",
-    "UnexpectedResponseError",
-    "UnsupportedFieldError",
-    "WebhookError",
-    "WebhookEvent",
-    "WebhookPayload",
-    "WebhookPayloadError",
-    "WebhookSignatureError",
-    "__version__",
-    "build_site",
-    "button",
-    "buttons",
-    "check_pair",
-    "decrypt",
-    "embed",
-    "encrypt",
-    "encrypt_many",
-    "frozen_today",
-    "generate_key_pair",
-    "html_safe_json",
-    "loader_js",
-    "loader_tag",
-    "push",
-    "script_tag",
-    "secure",
-    "session_init",
-    "verify_webhook",
-]
+__all__ = sorted([*_LAZY, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
+    from sblgen.api.models import SessionRequest as SessionRequest
+    from sblgen.api.models import SessionResponse as SessionResponse
+    from sblgen.batch import encrypt_many as encrypt_many
+    from sblgen.builder import CheckoutBuilder as CheckoutBuilder
+    from sblgen.builder import LineItem as LineItem
+    from sblgen.contact import Address as Address
+    from sblgen.contact import PaymentContact as PaymentContact
+    from sblgen.contact import Recipient as Recipient
+    from sblgen.crypto import PrivateKey as PrivateKey
+    from sblgen.crypto import PublicCertificate as PublicCertificate
+    from sblgen.crypto import check_pair as check_pair
+    from sblgen.crypto import decrypt as decrypt
+    from sblgen.crypto import encrypt as encrypt
+    from sblgen.dates import frozen_today as frozen_today
+    from sblgen.errors import ApiConnectionError as ApiConnectionError
+    from sblgen.errors import ApiError as ApiError
+    from sblgen.errors import ApiTimeoutError as ApiTimeoutError
+    from sblgen.errors import AuthenticationError as AuthenticationError
+    from sblgen.errors import BadRequestError as BadRequestError
+    from sblgen.errors import ConfigurationError as ConfigurationError
+    from sblgen.errors import CryptoError as CryptoError
+    from sblgen.errors import DecryptError as DecryptError
+    from sblgen.errors import InputFileError as InputFileError
+    from sblgen.errors import NotFoundError as NotFoundError
+    from sblgen.errors import RateLimitError as RateLimitError
+    from sblgen.errors import RenderError as RenderError
+    from sblgen.errors import SblgenError as SblgenError
+    from sblgen.errors import SecureKeyError as SecureKeyError
+    from sblgen.errors import ServerError as ServerError
+    from sblgen.errors import SessionWarningError as SessionWarningError
+    from sblgen.errors import SiteError as SiteError
+    from sblgen.errors import StorefrontError as StorefrontError
+    from sblgen.errors import UnexpectedResponseError as UnexpectedResponseError
+    from sblgen.errors import UnsupportedFieldError as UnsupportedFieldError
+    from sblgen.errors import WebhookError as WebhookError
+    from sblgen.errors import WebhookPayloadError as WebhookPayloadError
+    from sblgen.errors import WebhookSignatureError as WebhookSignatureError
+    from sblgen.escape import html_safe_json as html_safe_json
+    from sblgen.keygen import generate_key_pair as generate_key_pair
+    from sblgen.options import SblOptions as SblOptions
+    from sblgen.payload import UNTIL_CANCELLED as UNTIL_CANCELLED
+    from sblgen.payload import Pricing as Pricing
+    from sblgen.payload import SecureContact as SecureContact
+    from sblgen.payload import SecureItem as SecureItem
+    from sblgen.payload import SecurePayload as SecurePayload
+    from sblgen.render import LOADER_PATH as LOADER_PATH
+    from sblgen.render import button as button
+    from sblgen.render import buttons as buttons
+    from sblgen.render import checkout_call as checkout_call
+    from sblgen.render import checkout_snippet as checkout_snippet
+    from sblgen.render import embed as embed
+    from sblgen.render import loader_js as loader_js
+    from sblgen.render import loader_tag as loader_tag
+    from sblgen.render import push as push
+    from sblgen.render import script_tag as script_tag
+    from sblgen.render import secure as secure
+    from sblgen.render import session_init as session_init
+    from sblgen.secure_request import SecureRequest as SecureRequest
+    from sblgen.session import Product as Product
+    from sblgen.session import Session as Session
+    from sblgen.site import build_site as build_site
+    from sblgen.storefront import Storefront as Storefront
+    from sblgen.webhooks import WebhookEvent as WebhookEvent
+    from sblgen.webhooks import WebhookPayload as WebhookPayload
+    from sblgen.webhooks import verify_webhook as verify_webhook
 
 
 def __getattr__(name: str) -> Any:

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Self
+from collections.abc import Mapping, Sequence
+from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 
-__all__ = ["ResponseModel", "WireModel", "dumps_compact", "error_messages"]
+__all__ = [
+    "ResponseModel",
+    "WireModel",
+    "as_model",
+    "dumps_compact",
+    "error_lines",
+    "error_location",
+    "error_messages",
+]
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def dumps_compact(data: Any) -> str:
@@ -36,6 +47,49 @@ def error_messages(err: ValidationError) -> list[tuple[tuple[int | str, ...], st
         (tuple(item["loc"]), item["msg"].removeprefix("Value error, "))
         for item in err.errors(include_url=False)
     ]
+
+
+def error_location(loc: Sequence[int | str], *, indexed: bool = False) -> str:
+    """A validation error's location as text: ``products.0.path``, or with ``indexed``
+    ``products[0].path``; ``(top level)`` for a rule on the whole object.
+
+    >>> error_location(("products", 0, "path")), error_location(("pages", 2), indexed=True)
+    ('products.0.path', 'pages[2]')
+    """
+    out = ""
+    for part in loc:
+        if indexed and isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def error_lines(err: ValidationError, *, indexed: bool = False) -> list[str]:
+    """Each error of ``err`` as one ``location: message`` line: the one formatter that the
+    CLI, ``site.toml`` checks and framework settings all use.
+
+    >>> from sblgen.session import Session
+    >>> try:
+    ...     Session.model_validate({"products": [{"path": "a", "quantity": -1}]})
+    ... except ValidationError as err:
+    ...     error_lines(err)
+    ['products.0.quantity: Input should be greater than or equal to 0']
+    """
+    return [
+        f"{error_location(loc, indexed=indexed)}: {message}" for loc, message in error_messages(err)
+    ]
+
+
+def as_model(value: M | Mapping[str, Any], cls: type[M]) -> M:
+    """``value`` itself if it already is a ``cls``, else ``value`` validated as one: the one
+    way every API that takes "a model or a mapping" turns it into the model.
+
+    >>> from sblgen.session import Session
+    >>> as_model({"coupon": "SPRING"}, Session).to_dict()
+    {'coupon': 'SPRING'}
+    """
+    return value if isinstance(value, cls) else cls.model_validate(value)
 
 
 class WireModel(BaseModel):

@@ -2,9 +2,10 @@
 
 :class:`CheckoutBuilder` is immutable: every method returns a new builder, so a base
 description can be shared and specialised safely. Emit with :meth:`CheckoutBuilder.session`
-(the SBL session object). A target that cannot carry part of the description refuses it with
-an :class:`~sblgen.errors.UnsupportedFieldError` naming the target and the fix, instead of
-dropping it.
+(the SBL session object), :meth:`~CheckoutBuilder.secure_payload` or
+:meth:`~CheckoutBuilder.api_request`. A target that cannot carry part of the description
+refuses it with an :class:`~sblgen.errors.UnsupportedFieldError` naming the target and the
+fix, instead of dropping it (one table says what each target can carry: ``sblgen._targets``).
 
 >>> cart = (CheckoutBuilder()
 ...         .product("pro-plan")
@@ -19,12 +20,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
-from sblgen.errors import UnsupportedFieldError
+from sblgen import _targets
+from sblgen._description import Description, LineItem, given
 from sblgen.session import Address, Session
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,94 +34,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from sblgen.payload import SecurePayload
 
 __all__ = ["CheckoutBuilder", "LineItem"]
-
-
-@dataclass(frozen=True, slots=True)
-class LineItem:
-    """One product line of a purchase description, before it is shaped for a target."""
-
-    path: str
-    quantity: int = 1
-    #: Price override, currency code -> amount (secure payload and Sessions API only).
-    price: Mapping[str, Decimal | int | float | str] | None = None
-    #: Custom product attributes (secure payload and Sessions API only).
-    attributes: Mapping[str, str] | None = None
-    #: Subscription and quantity terms (secure payload and Sessions API only); each target
-    #: validates the values it accepts and refuses the ones it cannot carry.
-    trial: int | None = None
-    interval: str | None = None
-    interval_length: int | None = None
-    #: Number of rebills, or ``"until-cancelled"`` (secure payload only).
-    interval_count: int | str | None = None
-    renew: str | None = None
-    quantity_behavior: str | None = None
-    quantity_default: int | None = None
-    #: Display name per language (secure payload only).
-    display: Mapping[str, str] | None = None
-    #: Stock keeping unit (secure payload only).
-    sku: str | None = None
-
-    def overrides(self) -> list[str]:
-        """Names of the fields set beyond ``path`` and ``quantity`` (what a plain session
-        object cannot carry)."""
-        return [name for name in _OVERRIDE_FIELDS if getattr(self, name) is not None]
-
-
-_OVERRIDE_FIELDS = (
-    "price",
-    "attributes",
-    "trial",
-    "interval",
-    "interval_length",
-    "interval_count",
-    "renew",
-    "quantity_behavior",
-    "quantity_default",
-    "display",
-    "sku",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _Description:
-    reset: bool | None = None
-    items: tuple[LineItem, ...] = ()
-    coupon: str | None = None
-    #: Buyer fields by Python name (validated when a target is emitted).
-    contact: tuple[tuple[str, Any], ...] | None = None
-    account: str | None = None
-    recipient: tuple[tuple[str, Any], ...] | None = None
-    country: str | None = None
-    language: str | None = None
-    postal_code: str | None = None
-    tax_id: str | None = None
-    tags: tuple[tuple[str, str], ...] = ()
-    payment_method: str | None = None
-    hide_other_payment_methods: bool | None = None
-    invoice_due_date: date | str | None = None
-    checkout: bool | str | None = None
-    clean: bool | None = None
-    #: Sessions API only: your own account key, and how many days the session lives.
-    lookup_custom: str | None = None
-    expiration_days: int | None = None
-    extra: tuple[tuple[str, Any], ...] = field(default=())
-
-
-def _compact(fields: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
-    return tuple((name, value) for name, value in fields.items() if value is not None)
-
-
-def _expand(fields: tuple[tuple[str, Any], ...] | None) -> dict[str, Any] | None:
-    return None if fields is None else dict(fields)
-
-
-def _refuse_api_only(target: str, d: _Description, *, lookup: bool = True) -> None:
-    fields = {"lookup": d.lookup_custom if lookup else None, "expiration": d.expiration_days}
-    for name, value in fields.items():
-        if value is not None:
-            raise UnsupportedFieldError(
-                target, name, "it exists only in a Sessions API request (.api_request())"
-            )
 
 
 class CheckoutBuilder:
@@ -135,7 +48,7 @@ class CheckoutBuilder:
     __slots__ = ("_d",)
 
     def __init__(self) -> None:
-        self._d = _Description()
+        self._d = Description()
 
     def _with(self, **changes: Any) -> Self:
         new = object.__new__(type(self))
@@ -186,7 +99,8 @@ class CheckoutBuilder:
         ``interval``/``interval_length``, ``renew``, quantity behaviour, display names, SKU)
         needs a target that can carry it: a secure payload or a Sessions API request, not a
         plain session object. ``interval_count`` (rebills, or ``"until-cancelled"``, sent as
-        ``null``), display names and SKU exist only in a secure payload.
+        ``null``) and display names go to a secure payload or Sessions v2 (a whole number of
+        rebills only); SKU exists only in a secure payload.
         """
         item = LineItem(
             path=path,
@@ -226,20 +140,7 @@ class CheckoutBuilder:
     ) -> Self:
         """The buyer: ``paymentContact`` (editable) in a session object, ``contact``
         (locked) in a secure payload or a Sessions API request."""
-        fields = {
-            "email": email,
-            "first_name": first_name,
-            "last_name": last_name,
-            "company": company,
-            "address_line1": address_line1,
-            "address_line2": address_line2,
-            "city": city,
-            "region": region,
-            "country": country,
-            "postal_code": postal_code,
-            "phone_number": phone_number,
-        }
-        return self._with(contact=_compact(fields))
+        return self._with(contact=given(locals()))
 
     def account(self, account_id: str) -> Self:
         """An existing FastSpring account id (secure payload and Sessions API only)."""
@@ -257,16 +158,7 @@ class CheckoutBuilder:
         memo: str | None = None,
     ) -> Self:
         """A gift recipient (ticks "this is a gift" in checkout)."""
-        fields = {
-            "email": email,
-            "first_name": first_name,
-            "last_name": last_name,
-            "company": company,
-            "phone_number": phone_number,
-            "address": address,
-            "memo": memo,
-        }
-        return self._with(recipient=_compact(fields))
+        return self._with(recipient=given(locals()))
 
     def country(self, code: str) -> Self:
         """Buyer country (ISO 3166-1 alpha-2); drives currency and tax."""
@@ -312,135 +204,6 @@ class CheckoutBuilder:
         the continuous session once checkout launches."""
         return self._with(checkout=session_id, clean=clean)
 
-    # ----------------------------------------------------------------- emitting
-
-    def session(self, *, allow_ignored_fields: bool = False) -> Session:
-        """The SBL session object for ``fscSession`` / ``fastspring.builder.push()``.
-
-        >>> CheckoutBuilder().product("a", price={"USD": 5}).session()
-        Traceback (most recent call last):
-        ...
-        sblgen.errors.UnsupportedFieldError: Session (SBL session object) cannot carry a price ...
-        """
-        target = "Session (SBL session object)"
-        d = self._d
-        for item in d.items:
-            overrides = item.overrides()
-            if "price" in overrides:
-                raise UnsupportedFieldError(
-                    target,
-                    f"a price override for {item.path!r}",
-                    "prices can only be set in a secure payload (.secure_payload()) or a "
-                    "Sessions API request (.api_request())",
-                )
-            if overrides:
-                raise UnsupportedFieldError(
-                    target,
-                    f"{', '.join(overrides)} for {item.path!r}",
-                    "use a secure payload (.secure_payload()) or a Sessions API request "
-                    "(.api_request())",
-                )
-        _refuse_api_only(target, d)
-        if d.account is not None:
-            raise UnsupportedFieldError(
-                target,
-                "a FastSpring account id",
-                "use .contact(...) for an editable prefill, or a secure payload to lock the "
-                "account",
-            )
-        products = [{"path": i.path, "quantity": i.quantity} for i in d.items]
-        return Session.model_validate(
-            {
-                "reset": d.reset,
-                "products": products or None,
-                "coupon": d.coupon,
-                "payment_contact": _expand(d.contact),
-                "recipient": _expand(d.recipient),
-                "country": d.country,
-                "language": d.language,
-                "postal_code": d.postal_code,
-                "tax_id": d.tax_id,
-                "tags": dict(d.tags) or None,
-                "payment_method": d.payment_method,
-                "hide_other_payment_methods": d.hide_other_payment_methods,
-                "invoice_due_date": d.invoice_due_date,
-                "checkout": d.checkout,
-                "clean": d.clean,
-                "allow_ignored_fields": allow_ignored_fields,
-            }
-        )
-
-    def secure_payload(self) -> SecurePayload:
-        """The secure payload body (locked prices, contact and terms), ready to encrypt.
-
-        >>> body = (CheckoutBuilder()
-        ...         .product("pro-plan", price={"USD": 20}, interval="month",
-        ...                  interval_length=1, trial=14)
-        ...         .contact(email="ann@example.com", first_name="Ann", last_name="Lee")
-        ...         .secure_payload())
-        >>> body.to_json()
-        '{"contact":{"email":"ann@example.com","firstName":"Ann","lastName":"Lee"},"items":[{"product":"pro-plan","quantity":1,"pricing":{"price":{"USD":20},"trial":14,"interval":"month","intervalLength":1}}]}'
-        """
-        from sblgen.payload import SecurePayload
-
-        target = "SecurePayload (secure payload body)"
-        d = self._d
-        for name, value in (("reset", d.reset), ("checkout", d.checkout), ("clean", d.clean)):
-            if value is not None:
-                raise UnsupportedFieldError(
-                    target,
-                    name,
-                    f"{name} is a browser instruction: put it in the session object that "
-                    "carries the secure request (.session() with secure=...)",
-                )
-        _refuse_api_only(target, d, lookup=False)
-        if d.postal_code is not None:
-            raise UnsupportedFieldError(
-                target,
-                "postal_code",
-                "put the postal code in .contact(postal_code=...) to lock it",
-            )
-        items = []
-        for item in d.items:
-            pricing = {
-                "price": item.price,
-                "quantity_behavior": item.quantity_behavior,
-                "quantity_default": item.quantity_default,
-                "trial": item.trial,
-                "interval": item.interval,
-                "interval_length": item.interval_length,
-                "interval_count": item.interval_count,
-                "renew": item.renew,
-            }
-            pricing = {k: v for k, v in pricing.items() if v is not None}
-            items.append(
-                {
-                    "product": item.path,
-                    "quantity": item.quantity,
-                    "pricing": pricing or None,
-                    "display": item.display,
-                    "sku": item.sku,
-                    "attributes": item.attributes,
-                }
-            )
-        return SecurePayload.model_validate(
-            {
-                "contact": _expand(d.contact),
-                "account_custom_key": d.lookup_custom,
-                "account": d.account,
-                "recipient": _expand(d.recipient),
-                "items": items or None,
-                "coupon": d.coupon,
-                "country": d.country,
-                "language": d.language,
-                "tax_id": d.tax_id,
-                "tags": dict(d.tags) or None,
-                "payment_method": d.payment_method,
-                "hide_other_payment_methods": d.hide_other_payment_methods,
-                "invoice_due_date": d.invoice_due_date,
-            }
-        )
-
     def lookup(self, custom_key: str) -> Self:
         """Your own id for the buyer's account, sent with a contact: ``lookup.custom`` in a
         Sessions API v1 request, ``externalAccountId`` in v2, ``accountCustomKey`` in a secure
@@ -456,6 +219,31 @@ class CheckoutBuilder:
         """Sessions API only: days (1 to 7) the session stays open (default 24 hours)."""
         return self._with(expiration_days=days)
 
+    # ----------------------------------------------------------------- emitting
+
+    def session(self, *, allow_ignored_fields: bool = False) -> Session:
+        """The SBL session object for ``fscSession`` / ``fastspring.builder.push()``.
+
+        >>> CheckoutBuilder().product("a", price={"USD": 5}).session()
+        Traceback (most recent call last):
+        ...
+        sblgen.errors.UnsupportedFieldError: Session (SBL session object) cannot carry a price ...
+        """
+        return _targets.session(self._d, allow_ignored_fields)
+
+    def secure_payload(self) -> SecurePayload:
+        """The secure payload body (locked prices, contact and terms), ready to encrypt.
+
+        >>> body = (CheckoutBuilder()
+        ...         .product("pro-plan", price={"USD": 20}, interval="month",
+        ...                  interval_length=1, trial=14)
+        ...         .contact(email="ann@example.com", first_name="Ann", last_name="Lee")
+        ...         .secure_payload())
+        >>> body.to_json()
+        '{"contact":{"email":"ann@example.com","firstName":"Ann","lastName":"Lee"},"items":[{"product":"pro-plan","quantity":1,"pricing":{"price":{"USD":20},"trial":14,"interval":"month","intervalLength":1}}]}'
+        """
+        return _targets.secure_payload(self._d)
+
     @overload
     def api_request(self, *, version: Literal[1] = 1) -> SessionRequest: ...
 
@@ -466,196 +254,15 @@ class CheckoutBuilder:
         self, *, version: Literal[1, 2] = 1, live: bool | None = None
     ) -> SessionRequest | SessionCreate:
         """The Sessions API body: v1 ``POST /sessions`` (default) or, with ``version=2``,
-        the v2 create body (``live=False`` asks for a test session)."""
-        if version == 2:
-            return self._api_request_v2(live)
-        if version != 1:
-            raise ValueError(f"version={version!r}: the Sessions API has versions 1 and 2.")
-        if live is not None:
-            raise UnsupportedFieldError(
-                "SessionRequest (Sessions API)", "live", "only Sessions API v2 has it"
-            )
-        return self._api_request_v1()
-
-    def _api_request_v1(self) -> SessionRequest:
-        """The Sessions API body for ``POST /sessions`` (server-side cart; the browser then
-        opens it with ``checkout: "<id>"``).
+        the v2 create body (``live=False`` asks for a test session). The server-side cart
+        opens in the browser with ``checkout: "<id>"``.
 
         >>> (CheckoutBuilder().account("uKj7izONRfanVwBL9eiG_A").product("nest", 2)
         ...  .coupon("0BXB6NMMCT").api_request().to_json())
         '{"account":"uKj7izONRfanVwBL9eiG_A","items":[{"product":"nest","quantity":2}],"coupon":"0BXB6NMMCT"}'
         """
-        from sblgen.api.models import SessionRequest
-
-        target = "SessionRequest (Sessions API)"
-        d = self._d
-        refused = {
-            "reset": d.reset,
-            "recipient": d.recipient,
-            "postal_code": d.postal_code,
-            "tax_id": d.tax_id,
-            "payment_method": d.payment_method,
-            "hide_other_payment_methods": d.hide_other_payment_methods,
-            "invoice_due_date": d.invoice_due_date,
-            "checkout": d.checkout,
-            "clean": d.clean,
-        }
-        for name, value in refused.items():
-            if value is not None:
-                raise UnsupportedFieldError(
-                    target,
-                    name,
-                    "the Sessions API has no such field; use a session object or a secure "
-                    "payload for it",
-                )
-        for item in d.items:
-            for name in ("display", "sku", "interval_count"):
-                if getattr(item, name) is not None:
-                    raise UnsupportedFieldError(
-                        target,
-                        f"{name} for {item.path!r}",
-                        "the Sessions API has no such item field; use a secure payload",
-                    )
-        contact = None
-        if d.contact is not None:
-            fields = dict(d.contact)
-            unknown = set(fields) - {
-                "email",
-                "first_name",
-                "last_name",
-                "company",
-                "phone_number",
-                "country",
-            }
-            if unknown:
-                raise UnsupportedFieldError(
-                    target,
-                    f"contact {', '.join(sorted(unknown))}",
-                    "the Sessions API contact has first, last, email, company, phone, country",
-                )
-            contact = {
-                "first": fields.get("first_name"),
-                "last": fields.get("last_name"),
-                "email": fields.get("email"),
-                "company": fields.get("company"),
-                "phone": fields.get("phone_number"),
-                "country": fields.get("country"),
-            }
-        items = []
-        for item in d.items:
-            pricing = {
-                "trial": item.trial,
-                "renew": item.renew,
-                "interval": item.interval,
-                "interval_length": item.interval_length,
-                "quantity_behavior": item.quantity_behavior,
-                "quantity_default": item.quantity_default,
-                "price": item.price,
-            }
-            pricing = {k: v for k, v in pricing.items() if v is not None}
-            items.append(
-                {
-                    "product": item.path,
-                    "quantity": item.quantity,
-                    "pricing": pricing or None,
-                    "attributes": item.attributes,
-                }
-            )
-        return SessionRequest.model_validate(
-            {
-                "account": d.account,
-                "contact": contact,
-                "language": d.language,
-                "country": d.country,
-                "lookup": {"custom": d.lookup_custom} if d.lookup_custom is not None else None,
-                "tags": dict(d.tags) or None,
-                "items": items,
-                "coupon": d.coupon,
-                "expiration": d.expiration_days,
-            }
-        )
-
-    def _api_request_v2(self, live: bool | None) -> SessionCreate:
-        from sblgen.api.v2 import SessionCreate
-
-        target = "SessionCreate (Sessions API v2)"
-        d = self._d
-        refused = {
-            "reset": d.reset,
-            "coupon": d.coupon,
-            "recipient": d.recipient,
-            "postal_code": d.postal_code,
-            "hide_other_payment_methods": d.hide_other_payment_methods,
-            "invoice_due_date": d.invoice_due_date,
-            "checkout": d.checkout,
-            "clean": d.clean,
-            "expiration": d.expiration_days,
-        }
-        for name, value in refused.items():
-            if value is not None:
-                raise UnsupportedFieldError(
-                    target,
-                    name,
-                    "Sessions API v2 documents no such field (send it with extra_fields on "
-                    "the model if you know its v2 name)",
-                )
-        line_items = []
-        for item in d.items:
-            unpublished = ("trial", "interval", "interval_length", "interval_count", "renew")
-            for name in ("display", "sku", *unpublished):
-                if getattr(item, name) is not None:
-                    raise UnsupportedFieldError(
-                        target,
-                        f"{name} for {item.path!r}",
-                        "v2's subscriptionOverrides schema is unpublished; set it on the "
-                        "LineItem model directly",
-                    )
-            line_items.append(
-                {
-                    "productPath": item.path,
-                    "quantity": item.quantity,
-                    "quantityBehavior": item.quantity_behavior,
-                    "quantityDefault": item.quantity_default,
-                    "customPrice": {"unitPrice": item.price} if item.price is not None else None,
-                    "attributes": item.attributes,
-                }
-            )
-        customer: dict[str, Any] = {}
-        if d.contact is not None:
-            fields = dict(d.contact)
-            contact = {
-                "email": fields.pop("email", None),
-                "firstName": fields.pop("first_name", None),
-                "lastName": fields.pop("last_name", None),
-                "company": fields.pop("company", None),
-                "phone": fields.pop("phone_number", None),
-            }
-            customer["billToContact"] = contact
-            address_names = {
-                "address_line1": "addressLine1",
-                "address_line2": "addressLine2",
-                "city": "city",
-                "region": "region",
-                "postal_code": "postalCode",
-                "country": "country",
-            }
-            address = {address_names[k]: v for k, v in fields.items() if k in address_names}
-            if address:
-                customer["billToAddress"] = address
-        if d.account is not None:
-            customer["accountId"] = d.account
-        if d.lookup_custom is not None:
-            customer["externalAccountId"] = d.lookup_custom
-        if d.tax_id is not None:
-            customer["taxId"] = d.tax_id
-        return SessionCreate.model_validate(
-            {
-                "locale": d.language,
-                "country": d.country,
-                "live": live,
-                "customer": customer or None,
-                "orderTags": dict(d.tags) or None,
-                "cart": {"lineItems": line_items} if line_items else None,
-                "paymentMethodsOrder": [d.payment_method] if d.payment_method else None,
-            }
-        )
+        if version == 2:
+            return _targets.session_create(self._d, live)
+        if version != 1:
+            raise ValueError(f"version={version!r}: the Sessions API has versions 1 and 2.")
+        return _targets.session_request(self._d, live)

@@ -1,6 +1,6 @@
 """Secure payload cryptography, exactly as FastSpring's Store Builder Library expects it.
 
-For every payload (FASTSPRING.md section 3.2):
+For every payload (as FastSpring documents secure payloads):
 
 1. the payload JSON is encoded as UTF-8;
 2. a fresh random 16-byte AES key ``k`` encrypts it with AES-128-ECB and PKCS#7 padding;
@@ -14,9 +14,13 @@ certificate can do the same: read the payload, and even encrypt different JSON u
 same wrapped key. Keep the certificate as private as the key; a secure payload is not a way
 to hide data from whoever holds it.
 
->>> import tempfile, pathlib
->>> out = pathlib.Path(tempfile.mkdtemp())
->>> key_path, cert_path = generate_key_pair(out)
+This module works on keys and bytes only: it writes no files and starts no processes
+(:mod:`sblgen.keygen` creates and writes a key pair, :mod:`sblgen.batch` encrypts many
+payloads on every core).
+
+>>> import tempfile
+>>> from sblgen.keygen import generate_key_pair
+>>> key_path, cert_path = generate_key_pair(tempfile.mkdtemp())
 >>> key = PrivateKey.from_file(key_path)
 >>> request = key.encrypt({"coupon": "SPRING"})
 >>> PublicCertificate.from_file(cert_path).decrypt(request)
@@ -24,56 +28,49 @@ to hide data from whoever holds it.
 >>> key
 PrivateKey(RSA, 2048 bits)
 
-cryptography is imported by this module only; ``import sblgen`` does not load it.
+cryptography is imported by this module and :mod:`sblgen.keygen` only; ``import sblgen``
+does not load it.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import datetime as _dt
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, padding, serialization
+from cryptography.hazmat.primitives import padding, serialization
 from cryptography.hazmat.primitives.asymmetric import padding as asym_padding
 from cryptography.hazmat.primitives.asymmetric import rsa, utils
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.x509.oid import NameOID
 
-from sblgen._parallel import process_pool
+from sblgen._files import read_bounded
 from sblgen.errors import DecryptError, SecureKeyError
 from sblgen.payload import SecurePayload
 from sblgen.secure_request import SecureRequest
 
 __all__ = [
+    "MAX_PEM_FILE_BYTES",
     "MIN_KEY_BITS",
-    "PRIVATE_KEY_FILE",
-    "PUBLIC_CERT_FILE",
     "PrivateKey",
     "PublicCertificate",
     "check_pair",
     "decrypt",
     "encrypt",
-    "encrypt_many",
-    "generate_key_pair",
 ]
 
 #: FastSpring's documented key size; smaller keys are refused.
 MIN_KEY_BITS = 2048
-#: File names written by :func:`generate_key_pair` (FastSpring's documented names).
-PRIVATE_KEY_FILE = "privatekey.pem"
-PUBLIC_CERT_FILE = "publicCert.pem"
+#: The largest key or certificate file read (a PEM RSA-16384 key is about 13 KB).
+MAX_PEM_FILE_BYTES = 1_000_000
 
 _AES_KEY_BYTES = 16
 _PKCS1V15 = asym_padding.PKCS1v15()
 _NO_DIGEST = utils.NoDigestInfo()
-_PAYLOAD_MAX_BYTES = 1_000_000
 
 
 def _payload_bytes(payload: SecurePayload | Mapping[str, Any]) -> bytes:
@@ -95,17 +92,6 @@ def _unb64(text: object, what: str) -> bytes:
         raise DecryptError(
             f"The secure request's {what} is not standard base64 (A-Z, a-z, 0-9, '+', '/', "
             "'=' padding)."
-        ) from None
-
-
-def _read(path: str | os.PathLike[str], what: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise SecureKeyError(f"{what} file {os.fspath(path)!r} does not exist.") from None
-    except OSError as err:
-        raise SecureKeyError(
-            f"{what} file {os.fspath(path)!r} cannot be read ({err.strerror})."
         ) from None
 
 
@@ -171,7 +157,8 @@ class PrivateKey:
         cls, path: str | os.PathLike[str], password: bytes | str | None = None
     ) -> PrivateKey:
         """Load a PEM private key file (see :meth:`from_pem`)."""
-        return cls.from_pem(_read(path, "Private key"), password)
+        data = read_bounded(path, "Private key", limit=MAX_PEM_FILE_BYTES, error=SecureKeyError)
+        return cls.from_pem(data, password)
 
     @property
     def key_size(self) -> int:
@@ -181,7 +168,11 @@ class PrivateKey:
     def encrypt(self, payload: SecurePayload | Mapping[str, Any]) -> SecureRequest:
         """Encrypt a payload (a :class:`SecurePayload` or a mapping, validated first) with a
         fresh random AES key."""
-        return self._encrypt_bytes(_payload_bytes(payload), os.urandom(_AES_KEY_BYTES))
+        return self._encrypt_plain(_payload_bytes(payload))
+
+    def _encrypt_plain(self, plain: bytes) -> SecureRequest:
+        """Encrypt already validated payload JSON bytes with a fresh random AES key."""
+        return self._encrypt_bytes(plain, os.urandom(_AES_KEY_BYTES))
 
     def _encrypt_bytes(self, plain: bytes, aes_key: bytes) -> SecureRequest:
         """The deterministic seam: encrypt ``plain`` with the given AES key (tests only;
@@ -199,6 +190,17 @@ class PrivateKey:
     def public_numbers_match(self, cert: PublicCertificate) -> bool:
         """True when ``cert`` holds this key's public half."""
         return self._key.public_key().public_numbers() == cert._public.public_numbers()
+
+    @classmethod
+    def _from_trusted_pkcs8(cls, pem: bytes) -> PrivateKey:
+        """Load PEM made by :meth:`_pkcs8` of a key already checked (in a worker process,
+        say), skipping the slow (~35 ms) RSA consistency check."""
+        key = serialization.load_pem_private_key(
+            pem, password=None, unsafe_skip_rsa_key_validation=True
+        )
+        if not isinstance(key, rsa.RSAPrivateKey):  # pragma: no cover - made by _pkcs8
+            raise SecureKeyError("The key given is not an RSA private key.")
+        return cls(key)
 
     def _pkcs8(self) -> bytes:
         return self._key.private_bytes(
@@ -250,7 +252,8 @@ class PublicCertificate:
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> PublicCertificate:
         """Load a PEM certificate file."""
-        return cls.from_pem(_read(path, "Certificate"))
+        data = read_bounded(path, "Certificate", limit=MAX_PEM_FILE_BYTES, error=SecureKeyError)
+        return cls.from_pem(data)
 
     @property
     def key_size(self) -> int:
@@ -321,154 +324,9 @@ def check_pair(private_key: PrivateKey, certificate: PublicCertificate) -> bool:
     """True when the certificate holds the private key's public half.
 
     >>> import tempfile
+    >>> from sblgen.keygen import generate_key_pair
     >>> k, c = generate_key_pair(tempfile.mkdtemp())
     >>> check_pair(PrivateKey.from_file(k), PublicCertificate.from_file(c))
     True
     """
     return private_key.public_numbers_match(certificate)
-
-
-# ------------------------------------------------------------------ batch encryption
-
-_worker_key: PrivateKey | None = None
-
-
-def _init_worker(pem: bytes) -> None:
-    """Load the key once per worker. The parent already validated this very key, so the
-    (slow, ~35 ms) RSA consistency check is skipped here."""
-    global _worker_key
-    key = serialization.load_pem_private_key(
-        pem, password=None, unsafe_skip_rsa_key_validation=True
-    )
-    if not isinstance(key, rsa.RSAPrivateKey):  # pragma: no cover - parent checked
-        raise SecureKeyError("worker received a non-RSA key")
-    _worker_key = PrivateKey(key)
-
-
-def _encrypt_chunk(chunk: Sequence[bytes]) -> list[tuple[str, str]]:
-    if _worker_key is None:  # pragma: no cover - initializer always runs first
-        raise RuntimeError("worker not initialised")
-    out = []
-    for plain in chunk:
-        request = _worker_key._encrypt_bytes(plain, os.urandom(_AES_KEY_BYTES))
-        out.append((str(request.payload), request.key))
-    return out
-
-
-def encrypt_many(
-    payloads: Iterable[SecurePayload | Mapping[str, Any]],
-    private_key: PrivateKey,
-    *,
-    workers: int | None = None,
-) -> list[SecureRequest]:
-    """Encrypt many payloads on every core (a fresh AES key each), in input order.
-
-    Payloads are validated in this process first, so a bad one fails before any work
-    starts. Small batches are encrypted in-process.
-    """
-    items = list(payloads)
-    count = workers or os.cpu_count() or 1
-    if count <= 1 or len(items) < 64:
-        return [
-            private_key._encrypt_bytes(_payload_bytes(p), os.urandom(_AES_KEY_BYTES)) for p in items
-        ]
-    # Validate and serialise everything first: a bad payload fails before any work starts.
-    plains = [_payload_bytes(p) for p in items]
-    size = max(16, len(plains) // (count * 4))
-    chunks = [plains[i : i + size] for i in range(0, len(plains), size)]
-    with process_pool(count, _init_worker, (private_key._pkcs8(),)) as pool:
-        results = [pair for chunk in pool.map(_encrypt_chunk, chunks) for pair in chunk]
-    return [SecureRequest.model_construct(payload=body, key=key) for body, key in results]
-
-
-# ------------------------------------------------------------------ key generation
-
-
-def _stage(path: Path, data: bytes, mode: int) -> Path:
-    """Write ``data`` whole to a temporary file next to ``path`` (created with ``mode``)."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def _write_all(files: Sequence[tuple[Path, bytes, int]], force: bool) -> None:
-    """Write every file or none: all are staged first (where a full disk or a permission
-    error shows), then moved into place; without ``force`` an existing file is never
-    replaced (``os.link`` refuses atomically) and the ones already placed are removed."""
-    staged: list[tuple[Path, Path]] = []
-    placed: list[Path] = []
-    try:
-        for path, data, mode in files:
-            staged.append((_stage(path, data, mode), path))
-        for tmp, path in staged:
-            if force:
-                os.replace(tmp, path)
-            else:
-                os.link(tmp, path)
-            placed.append(path)
-    except BaseException:
-        if not force:
-            for path in placed:
-                path.unlink(missing_ok=True)
-        raise
-    finally:
-        for tmp, _path in staged:
-            tmp.unlink(missing_ok=True)
-
-
-def generate_key_pair(
-    out_dir: str | os.PathLike[str],
-    *,
-    force: bool = False,
-    common_name: str = "sblgen secure payloads",
-    days: int = 3650,
-) -> tuple[Path, Path]:
-    """Create ``privatekey.pem`` (RSA-2048, PKCS#8, mode 0600) and ``publicCert.pem``
-    (self-signed X.509) in ``out_dir``, like FastSpring's documented openssl steps.
-
-    Existing files are never overwritten unless ``force=True``. Upload the certificate in
-    the FastSpring app (Developer Tools > Store Builder Library); keep the key on the server.
-    """
-    if not isinstance(days, int) or days < 1:
-        raise ValueError(f"days={days!r}: the certificate must be valid for at least 1 day.")
-    if not 1 <= len(common_name) <= 64:
-        raise ValueError(f"common_name={common_name!r}: give 1 to 64 characters (an X.509 limit).")
-    directory = Path(out_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    key_path, cert_path = directory / PRIVATE_KEY_FILE, directory / PUBLIC_CERT_FILE
-    if not force:
-        existing = [p.name for p in (key_path, cert_path) if p.exists()]
-        if existing:
-            raise SecureKeyError(
-                f"{', '.join(existing)} already exist in {os.fspath(directory)!r}; nothing was "
-                "written. Pass force=True (--force) to replace them."
-            )
-    key = rsa.generate_private_key(public_exponent=65537, key_size=MIN_KEY_BITS)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = _dt.datetime.now(_dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - _dt.timedelta(days=1))
-        .not_valid_after(now + _dt.timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
-    _write_all([(key_path, key_pem, 0o600), (cert_path, cert_pem, 0o644)], force)
-    return key_path, cert_path

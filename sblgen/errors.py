@@ -13,7 +13,7 @@ which carries the location of every bad field. Everything else derives from one 
      │    ├── SecureKeyError      a private key or certificate that cannot be used
      │    └── DecryptError        a secure request that cannot be decrypted
      ├── ApiError                a Sessions API call failed (method, url, status, body kept)
-     │    ├── BadRequestError     400/422: FastSpring's message and params
+     │    ├── BadRequestError     400/422: FastSpring's message, field errors, error id
      │    ├── AuthenticationError 401/403: wrong or missing API credentials
      │    ├── NotFoundError       404
      │    ├── RateLimitError      429 (after the bounded retries)
@@ -21,6 +21,7 @@ which carries the location of every bad field. Everything else derives from one 
      │    ├── UnexpectedResponseError  any other status, or a body that is not the JSON expected
      │    ├── ApiTimeoutError     no answer in time
      │    └── ApiConnectionError  could not connect, or the connection broke mid-response
+     ├── SessionWarningError     a v2 session was created or updated, with FastSpring warnings
      ├── ConfigurationError      missing credentials or settings
      ├── SiteError               a static site that cannot be built (file, key or line, fix)
      └── WebhookError            a webhook that cannot be trusted or read
@@ -35,10 +36,16 @@ True
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
 __all__ = [
     "SiteError",
     "ApiConnectionError",
     "ApiError",
+    "ApiFieldError",
     "ApiTimeoutError",
     "AuthenticationError",
     "BadRequestError",
@@ -56,6 +63,7 @@ __all__ = [
     "RenderError",
     "SblgenError",
     "SecureKeyError",
+    "SessionWarningError",
     "StorefrontError",
     "UnsupportedFieldError",
 ]
@@ -109,14 +117,51 @@ class ConfigurationError(SblgenError):
     """Missing or invalid configuration, such as API credentials."""
 
 
+@dataclass(frozen=True, slots=True)
+class ApiFieldError:
+    """One entry of a v2 error body's ``errors[]``: which field FastSpring refused, and why.
+
+    ``rejected_value`` is what was sent (it can be buyer data): it is kept on this attribute
+    only, never shown in an error message or a repr.
+
+    >>> ApiFieldError("INVALID_EMAIL_FORMAT", "email", "Invalid email", "me_example.com")
+    ApiFieldError(error_code='INVALID_EMAIL_FORMAT', field='email', message='Invalid email')
+    """
+
+    error_code: str | None
+    field: str | None
+    message: str | None
+    rejected_value: object = dataclasses.field(default=None, repr=False)
+
+    def describe(self, top_message: str | None = None) -> str:
+        """``field: errorCode``, and the message when it says more than ``top_message``."""
+        text = ": ".join(part for part in (self.field, self.error_code) if part) or "error"
+        if self.message and self.message != top_message:
+            text += f" {self.message}"
+        return text
+
+
+#: Field errors an :class:`ApiError` message names before it says ``(+N more)``.
+SHOWN_FIELD_ERRORS = 3
+
+
 class ApiError(SblgenError):
     """A Sessions API call failed. Keeps ``method``, ``url`` (never credentials), ``status``
     (``None`` when there was no response), the raw ``body`` text and the server's
     ``server_message``.
 
+    From a v2 error body it also keeps ``error_id`` (quote it to FastSpring support),
+    ``error_status`` (such as ``"400 BAD_REQUEST"``), ``timestamp`` and the field errors
+    ``errors``; v1's ``params`` stays in ``params``. The message is one line; it names each
+    field error (at most three) but never the value that was refused.
+
     >>> err = ApiError("POST", "https://api.fastspring.com/sessions", 418, "teapot", "short")
     >>> str(err)
     'POST https://api.fastspring.com/sessions -> HTTP 418: short'
+    >>> err = ApiError("POST", "https://x.test/v2", 400, None, "Invalid email",
+    ...     error_id="FS1", errors=[ApiFieldError("INVALID_EMAIL", "email", None, "me_x.com")])
+    >>> str(err)
+    'POST https://x.test/v2 -> HTTP 400: Invalid email (email: INVALID_EMAIL) [error id FS1]'
     """
 
     def __init__(
@@ -129,24 +174,42 @@ class ApiError(SblgenError):
         *,
         params: object = None,
         detail: str | None = None,
+        error_id: str | None = None,
+        errors: Sequence[ApiFieldError] = (),
+        error_status: str | None = None,
+        timestamp: str | None = None,
     ) -> None:
         self.method = method
         self.url = url
         self.status = status
         self.body = body
+        self.errors = tuple(errors)
+        if server_message is None and self.errors:
+            server_message = self.errors[0].message
         self.server_message = server_message
         self.params = params
+        self.error_id = error_id
+        self.error_status = error_status
+        self.timestamp = timestamp
         what = f"HTTP {status}" if status is not None else (detail or "no response")
         text = f"{method} {url} -> {what}"
         if server_message:
             text += f": {server_message}"
         elif detail and status is not None:
             text += f": {detail}"
+        if self.errors:
+            shown = self.errors[:SHOWN_FIELD_ERRORS]
+            text += f" ({'; '.join(e.describe(server_message) for e in shown)})"
+            if len(self.errors) > len(shown):
+                text += f" (+{len(self.errors) - len(shown)} more)"
+        if error_id:
+            text += f" [error id {error_id}]"
         super().__init__(text)
 
 
 class BadRequestError(ApiError):
-    """400/422: FastSpring rejected the request; see ``server_message`` and ``params``."""
+    """400/422: FastSpring rejected the request. ``server_message`` says why; a v2 body also
+    gives the field errors (``errors``) and the ``error_id``; v1 gives ``params``."""
 
 
 class AuthenticationError(ApiError):
@@ -175,6 +238,52 @@ class ApiTimeoutError(ApiError):
 
 class ApiConnectionError(ApiError):
     """The connection failed, or broke before the whole response arrived."""
+
+
+class _Warning(Protocol):
+    """What :class:`SessionWarningError` reads of a warning (``sblgen.api.v2.V2Warning``)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def field(self) -> str | None: ...
+    @property
+    def message(self) -> str | None: ...
+
+
+class SessionWarningError(SblgenError):
+    """A v2 session was created or updated, but FastSpring answered with ``warnings[]`` (a
+    coupon that did not apply, a checkout still in test mode, ...), and the client was made
+    with ``on_warning="raise"``.
+
+    The session **exists**: ``session`` is it (a :class:`sblgen.api.v2.V2Session`),
+    ``warnings`` are FastSpring's warnings (:class:`sblgen.api.v2.V2Warning`).
+    """
+
+    #: The session FastSpring made or changed (a ``V2Session``; typed loosely so that this
+    #: module stays below the API models).
+    session: Any
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        verb: str,
+        session: Any,
+        warnings: Sequence[_Warning],
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.session = session
+        self.warnings = tuple(warnings)
+        listed = "; ".join(
+            f"{w.code} ({w.field}): {w.message}" if w.field else f"{w.code}: {w.message}"
+            for w in self.warnings
+        )
+        super().__init__(
+            f"{method} {url} {verb} session {session.id} with FastSpring warnings: {listed}. "
+            "The session exists: use err.session or fix the request."
+        )
 
 
 class WebhookError(SblgenError):

@@ -21,16 +21,19 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import Field, PlainSerializer, PlainValidator, model_validator
 
 from sblgen._model import WireModel
-from sblgen.session import PaymentContact, Recipient
+from sblgen.contact import PaymentContact, Recipient
 from sblgen.types import (
     CountryCode,
     CouponCode,
     Email,
     FrozenList,
     FutureDate,
+    Interval,
     LanguageCode,
     Money,
+    NonNegativeInt,
     PaymentMethod,
+    PositiveInt,
     PriceMap,
     ProductPath,
     Quantity,
@@ -49,9 +52,6 @@ __all__ = [
     "UNTIL_CANCELLED",
 ]
 
-Interval = Literal["adhoc", "day", "week", "month", "year"]
-PositiveInt = Annotated[int, Field(ge=1, strict=True)]
-NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
 LangText = dict[str, str]
 
 UNTIL_CANCELLED: Final = "until-cancelled"

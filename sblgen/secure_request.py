@@ -13,14 +13,12 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator, model_validator
 
-from sblgen._model import WireModel
-
-if TYPE_CHECKING:  # pragma: no cover
-    from sblgen.payload import SecurePayload
+from sblgen._model import WireModel, as_model
+from sblgen.payload import SecurePayload
 
 __all__ = ["SecureRequest"]
 
@@ -82,12 +80,7 @@ class SecureRequest(WireModel):
         >>> SecureRequest.plaintext({"coupon": "SPRING"}).to_dict()
         {'payload': {'coupon': 'SPRING'}, 'key': ''}
         """
-        from sblgen.payload import SecurePayload
-
-        model = (
-            payload if isinstance(payload, SecurePayload) else SecurePayload.model_validate(payload)
-        )
-        return cls(payload=model.to_dict(), key="")
+        return cls(payload=as_model(payload, SecurePayload).to_dict(), key="")
 
     @property
     def is_plaintext(self) -> bool:

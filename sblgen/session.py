@@ -14,12 +14,12 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from sblgen._model import WireModel
+from sblgen.contact import Address, PaymentContact, Recipient
 from sblgen.secure_request import SecureRequest
 from sblgen.types import (
     Checkout,
     CountryCode,
     CouponCode,
-    Email,
     FrozenList,
     FutureDate,
     LanguageCode,
@@ -42,57 +42,6 @@ class Product(WireModel):
 
     path: ProductPath
     quantity: Quantity = 1
-
-
-class PaymentContact(WireModel):
-    """Buyer details prefilled in checkout; the buyer can still edit them.
-
-    >>> PaymentContact(email="ann@example.com", first_name="Ann").to_dict()
-    {'email': 'ann@example.com', 'firstName': 'Ann'}
-    """
-
-    email: Email | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    company: str | None = None
-    address_line1: str | None = None
-    address_line2: str | None = None
-    city: str | None = None
-    region: str | None = None
-    country: CountryCode | None = None
-    postal_code: str | None = None
-    phone_number: str | None = None
-
-
-class Address(WireModel):
-    """A gift recipient's postal address (``recipient.address``).
-
-    >>> Address(city="Santa Barbara", country="US").to_dict()
-    {'city': 'Santa Barbara', 'country': 'US'}
-    """
-
-    address_line1: str | None = None
-    address_line2: str | None = None
-    city: str | None = None
-    region: str | None = None
-    postal_code: str | None = None
-    country: CountryCode | None = None
-
-
-class Recipient(WireModel):
-    """A gift recipient; sending one ticks "this is a gift" in checkout (buyer-editable).
-
-    >>> Recipient(email="bo@example.com", memo="Happy Birthday!").to_dict()
-    {'email': 'bo@example.com', 'memo': 'Happy Birthday!'}
-    """
-
-    email: Email | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    company: str | None = None
-    phone_number: str | None = None
-    address: Address | None = None
-    memo: str | None = None
 
 
 class Session(WireModel):

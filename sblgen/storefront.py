@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
+from sblgen import types
 from sblgen.errors import StorefrontError
 
 __all__ = ["CheckoutType", "Storefront"]
@@ -34,7 +35,6 @@ _STOREFRONT = re.compile(
     r"(?:/(?P<path>[A-Za-z0-9][A-Za-z0-9_-]{0,127}))?"
     r"/?"
 )
-_SESSION_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,14 +104,19 @@ class Storefront:
         return "web"
 
     def session_url(self, session_id: str) -> str:
-        """The hosted checkout page of a Sessions API session.
+        """The checkout page of a Sessions API session, as the SBL opens it: the storefront
+        with its path, then ``/session/<id>`` (a popup opens ``.../popup-acme/session/<id>``,
+        a web storefront navigates to ``.../acme/session/<id>``). The id must be one the SBL
+        reads as a session id (longer than 10 characters).
 
         >>> Storefront.parse("acme.onfastspring.com/popup-acme").session_url("ABC123def456")
-        'https://acme.onfastspring.com/session/ABC123def456'
+        'https://acme.onfastspring.com/popup-acme/session/ABC123def456'
         """
-        if not _SESSION_ID.fullmatch(session_id):
-            raise StorefrontError(f"{session_id!r} is not a session id.")
-        return f"https://{self.host}/session/{session_id}"
+        try:
+            checked = types.session_id(session_id)
+        except ValueError as err:
+            raise StorefrontError(str(err)) from None
+        return f"https://{self.value}/session/{checked}"
 
     def __str__(self) -> str:
         return self.value

@@ -15,26 +15,21 @@ b'7.95'
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from functools import cache
-from importlib.resources import files
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
-from pydantic import (
-    AfterValidator,
-    BeforeValidator,
-    Field,
-    PlainSerializer,
-    ValidationInfo,
-)
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
+
+# The code tables and dates have modules of their own; their names are re-exported here so
+# that every value type is importable from one place.
+from sblgen.codes import country_code, currency_code, language_code, not_str
+from sblgen.dates import FutureDate, Timestamp, frozen_today, future_date, today
 
 __all__ = [
     "KNOWN_PAYMENT_METHODS",
+    "SESSION_ID_MIN_LENGTH",
     "Checkout",
     "CountryCode",
     "CouponCode",
@@ -42,12 +37,17 @@ __all__ = [
     "Email",
     "FrozenList",
     "FutureDate",
+    "Interval",
     "JsIdentifier",
     "LanguageCode",
     "Money",
+    "NonEmpty",
+    "NonNegativeInt",
     "PaymentMethod",
+    "PositiveInt",
     "PriceMap",
     "ProductPath",
+    "Quantity",
     "SessionId",
     "TagMap",
     "Timestamp",
@@ -61,8 +61,22 @@ __all__ = [
     "language_code",
     "money",
     "product_path",
+    "session_id",
     "today",
 ]
+
+# --------------------------------------------------------------------------- numbers and text
+
+#: A whole number of at least 1 (an interval length, a count of periods).
+PositiveInt = Annotated[int, Field(ge=1, strict=True)]
+#: A whole number of at least 0 (trial days, a default quantity).
+NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
+#: A cart quantity: ``0`` removes the product.
+Quantity = NonNegativeInt
+#: Text that is not empty.
+NonEmpty = Annotated[str, Field(min_length=1)]
+#: A subscription billing period, as the secure payload and the Sessions API spell it.
+Interval = Literal["adhoc", "day", "week", "month", "year"]
 
 # --------------------------------------------------------------------------- sequences
 
@@ -93,91 +107,15 @@ else:
             return Annotated[tuple[item, ...], BeforeValidator(_sequence_only)]
 
 
-# --------------------------------------------------------------------------- code tables
-
-
-@cache
-def _table(name: str) -> frozenset[str]:
-    text = files("sblgen").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
-
-
-def countries() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes, uppercase (shipped as package data)."""
-    return _table("countries.txt")
-
-
-def languages() -> frozenset[str]:
-    """ISO 639-1 two-letter codes, lowercase (shipped as package data)."""
-    return _table("languages.txt")
-
-
-def currencies() -> frozenset[str]:
-    """ISO 4217 alphabetic codes, uppercase (shipped as package data)."""
-    return _table("currencies.txt")
-
-
-def _not_str(kind: str, value: object) -> ValueError:
-    return ValueError(f"{kind} must be a string, not {type(value).__name__} {value!r}.")
-
-
-def country_code(value: object) -> str:
-    """An ISO 3166-1 alpha-2 country code, normalised to uppercase.
-
-    >>> country_code("us")
-    'US'
-    """
-    if not isinstance(value, str):
-        raise _not_str("A country code", value)
-    code = value.upper()
-    if code not in countries():
-        raise ValueError(
-            f"{value!r} is not an ISO 3166-1 alpha-2 country code; use two letters such as "
-            "'US', 'DE' or 'GB'."
-        )
-    return code
-
-
-def language_code(value: object) -> str:
-    """An ISO 639-1 language code, normalised to lowercase.
-
-    >>> language_code("DE")
-    'de'
-    """
-    if not isinstance(value, str):
-        raise _not_str("A language code", value)
-    code = value.lower()
-    if code not in languages():
-        raise ValueError(
-            f"{value!r} is not an ISO 639-1 language code; use two letters such as 'en', "
-            "'de' or 'ja'."
-        )
-    return code
-
-
-def currency_code(value: object) -> str:
-    """An ISO 4217 currency code, normalised to uppercase.
-
-    >>> currency_code("eur")
-    'EUR'
-    """
-    if not isinstance(value, str):
-        raise _not_str("A currency code", value)
-    code = value.upper()
-    if code not in currencies():
-        raise ValueError(
-            f"{value!r} is not an ISO 4217 currency code; use three letters such as 'USD' or 'EUR'."
-        )
-    return code
-
-
 # --------------------------------------------------------------------------- identifiers
 
 _PRODUCT_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,254}")
 _COUPON = re.compile(r"[A-Za-z0-9_-]{0,255}")
-_SESSION_ID = re.compile(r"[A-Za-z0-9._~-]{11,128}")
+#: The SBL reads a ``checkout`` string as a session id only if it is longer than 10
+#: characters (shorter ones become a plain checkout).
+SESSION_ID_MIN_LENGTH: Final = 11
+_SESSION_ID_MAX_LENGTH: Final = 128
+_SESSION_ID = re.compile(rf"[A-Za-z0-9._~-]{{{SESSION_ID_MIN_LENGTH},{_SESSION_ID_MAX_LENGTH}}}")
 _PAYMENT_METHOD = re.compile(r"[a-z][a-z0-9_-]{0,63}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _JS_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,127}")
@@ -209,7 +147,7 @@ def product_path(value: object) -> str:
     'pro-plan'
     """
     if not isinstance(value, str):
-        raise _not_str("A product path", value)
+        raise not_str("A product path", value)
     if not _PRODUCT_PATH.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a product path; use the product id from the FastSpring app: "
@@ -226,7 +164,7 @@ def coupon_code(value: object) -> str:
     ('WELCOME10', '')
     """
     if not isinstance(value, str):
-        raise _not_str("A coupon code", value)
+        raise not_str("A coupon code", value)
     if not _COUPON.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a coupon code; use letters, digits, '-' or '_' (at most 255), "
@@ -235,20 +173,40 @@ def coupon_code(value: object) -> str:
     return value
 
 
-def _session_id(value: object) -> str:
+def session_id(value: object) -> str:
+    """A checkout session id, as the SBL recognises one.
+
+    The SBL treats a ``checkout`` string as a session id only when it is **longer than 10
+    characters** (a shorter one silently becomes a plain "open checkout"), so that is the
+    rule here; the characters are the URL-safe ones an id is made of, since the SBL puts it
+    in the checkout URL (``https://<storefront>/session/<id>``).
+
+    >>> session_id("Xy12AbCdEf34GhIj")
+    'Xy12AbCdEf34GhIj'
+    >>> session_id("short")
+    Traceback (most recent call last):
+    ValueError: 'short' cannot be handed to the SBL as a session id: ...
+    """
     if not isinstance(value, str):
-        raise _not_str("A session id", value)
+        raise not_str("A session id", value)
+    if len(value) < SESSION_ID_MIN_LENGTH:
+        raise ValueError(
+            f"{value!r} cannot be handed to the SBL as a session id: the SBL treats a "
+            f"checkout string of {SESSION_ID_MIN_LENGTH - 1} characters or fewer as a plain "
+            "'open checkout' and drops it; pass the 'id' returned by the Sessions API."
+        )
     if not _SESSION_ID.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not a Sessions API session id; pass the 'id' returned by POST "
-            "/sessions (11 to 128 letters, digits, '-', '_', '.' or '~')."
+            f"{value!r} is not a Sessions API session id; pass the 'id' returned by the "
+            "Sessions API (letters, digits, '-', '_', '.' or '~', at most "
+            f"{_SESSION_ID_MAX_LENGTH} characters)."
         )
     return value
 
 
 def _payment_method(value: object) -> str:
     if not isinstance(value, str):
-        raise _not_str("A payment method", value)
+        raise not_str("A payment method", value)
     if not _PAYMENT_METHOD.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a payment method; use a lowercase name such as "
@@ -259,7 +217,7 @@ def _payment_method(value: object) -> str:
 
 def _email(value: object) -> str:
     if not isinstance(value, str):
-        raise _not_str("An email address", value)
+        raise not_str("An email address", value)
     if not _EMAIL.fullmatch(value):
         raise ValueError(f"{value!r} is not an email address; use the form 'name@example.com'.")
     return value
@@ -275,7 +233,7 @@ def js_identifier(value: object) -> str:
     'onPopupClosed'
     """
     if not isinstance(value, str):
-        raise _not_str("A callback name", value)
+        raise not_str("A callback name", value)
     if not _JS_IDENTIFIER.fullmatch(value) or value in _JS_RESERVED:
         raise ValueError(
             f"{value!r} is not a JavaScript function name; give the name of a global function "
@@ -341,63 +299,6 @@ def _money_json(amount: Decimal) -> int | float:
     return float(amount)
 
 
-# --------------------------------------------------------------------------- dates
-
-_today: ContextVar[date | None] = ContextVar("sblgen_today", default=None)
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def today() -> date:
-    """Today's date, or the date fixed by :func:`frozen_today`."""
-    fixed = _today.get()
-    return fixed if fixed is not None else date.today()
-
-
-@contextmanager
-def frozen_today(day: date) -> Iterator[None]:
-    """Fix "today" for future-date checks inside the block (for tests and builds).
-
-    >>> with frozen_today(date(2030, 1, 1)):
-    ...     future_date("2030-01-02")
-    datetime.date(2030, 1, 2)
-    """
-    token = _today.set(day)
-    try:
-        yield
-    finally:
-        _today.reset(token)
-
-
-def future_date(value: object, *, today_: date | None = None) -> date:
-    """A date after today, from a ``date`` or a ``"yyyy-mm-dd"`` string."""
-    if isinstance(value, datetime):
-        raise ValueError(f"{value!r} is a datetime; pass a date or a 'yyyy-mm-dd' string.")
-    if isinstance(value, str):
-        if not _ISO_DATE.fullmatch(value):
-            raise ValueError(f"{value!r} is not a date in the form 'yyyy-mm-dd'.")
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a real calendar date.") from None
-    elif isinstance(value, date):
-        day = value
-    else:
-        raise ValueError(f"{value!r} is not a date; pass a date or a 'yyyy-mm-dd' string.")
-    now = today_ or today()
-    if day <= now:
-        raise ValueError(
-            f"{day.isoformat()} is not in the future (today is {now.isoformat()}); "
-            "FastSpring only accepts a due date after today."
-        )
-    return day
-
-
-def _future_date_field(value: object, info: ValidationInfo) -> date:
-    context = info.context if isinstance(info.context, Mapping) else {}
-    fixed = context.get("today")
-    return future_date(value, today_=fixed if isinstance(fixed, date) else None)
-
-
 # --------------------------------------------------------------------------- maps
 
 
@@ -442,14 +343,14 @@ CouponCode = Annotated[str, AfterValidator(coupon_code)]
 CountryCode = Annotated[str, AfterValidator(country_code)]
 LanguageCode = Annotated[str, AfterValidator(language_code)]
 CurrencyCode = Annotated[str, AfterValidator(currency_code)]
-SessionId = Annotated[str, AfterValidator(_session_id)]
+SessionId = Annotated[str, AfterValidator(session_id)]
 
 
 def _checkout(value: object) -> object:
     if value is True:
         return value
     if isinstance(value, str):
-        return _session_id(value)
+        return session_id(value)
     raise ValueError(
         f"checkout is True (JSON true: open checkout now) or a Sessions API session id, not "
         f"{value!r}."
@@ -473,26 +374,6 @@ PriceMap = Annotated[
     PlainSerializer(_price_map_json, return_type=Any, when_used="json"),
 ]
 TagMap = Annotated[dict[str, str], BeforeValidator(_tag_map)]
-FutureDate = Annotated[date, BeforeValidator(_future_date_field)]
-Quantity = Annotated[int, Field(ge=0, strict=True)]
-
-
-# --------------------------------------------------------------------------- API helpers
-
-
-def _timestamp(value: object) -> object:
-    """FastSpring sends times as epoch milliseconds (or, in v2, ISO-8601 text)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, tz=UTC)
-    return value
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-#: A point in time from FastSpring: epoch milliseconds or ISO-8601, always timezone-aware.
-Timestamp = Annotated[datetime, BeforeValidator(_timestamp), AfterValidator(_aware)]
 
 
 def first_duplicate(paths: Iterable[str]) -> str | None:

@@ -1,34 +1,53 @@
 """A fake FastSpring API over real HTTP on 127.0.0.1, with faults on demand.
 
-It checks Basic auth, validates ``POST /sessions`` bodies with sblgen's own request model
-(as FastSpring would by its documented rules), answers like FastSpring, records every
-request, and injects faults: ``server.fail_next("429", retry_after="1")``.
+It checks auth (HTTP Basic everywhere; Bearer tokens it issued on ``/v2/`` paths), issues
+OAuth2 client-credentials tokens at ``POST /identity/oauth/token``, validates bodies with
+sblgen's own request models (as FastSpring would by its documented rules), answers with the
+documented shapes, records every request, and injects faults:
+``server.fail_next("429", retry_after="1")``. The Sessions v2 endpoints are in
+:mod:`tests.fake_fastspring_v2`.
 
 Routes are a table (method, path pattern) -> handler, so more endpoints can be added.
+
+The helpers the API tests share live here too: :func:`client_for` (a client for a fake that
+never sleeps between retries) and :func:`run_async` (``asyncio.run`` off the main thread).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+from urllib.parse import parse_qs
 
-from pydantic import BaseModel, RootModel, ValidationError
+from pydantic import ValidationError
 
+from sblgen._model import error_location, error_messages
 from sblgen.api.models import SessionRequest
-from sblgen.api.v2 import Customer, LineItem, SessionCreate, SessionUpdate
 from sblgen.preview import LoopbackHTTPServer
+
+if TYPE_CHECKING:
+    from sblgen.api.client import Client
 
 USERNAME = "api-user"
 PASSWORD = "api-secret-Pa55"
+CLIENT_ID = "oauth-client"
+CLIENT_SECRET = "oauth-secret-Pa55"
+TOKEN_PATH = "/identity/oauth/token"
 EXPIRES_MS = 1_900_000_000_000
+DOCUMENTED_400 = Path(__file__).parent / "data" / "sessions_api" / "v2" / "create-response-400.json"
+REASONS = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 404: "NOT_FOUND"}
 
 
 @dataclass
@@ -48,19 +67,32 @@ class Reply:
 
 
 Handler = Callable[["FakeFastSpring", re.Match[str], Recorded], Reply]
-M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 @dataclass
 class Fault:
     kind: str
     params: dict[str, Any]
+    #: Which requests it hits: ``"api"`` (every one but the token request) or ``"token"``.
+    on: str = "api"
+
+
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def now_iso() -> str:
+    """Now, as FastSpring writes a timestamp (ISO 8601, milliseconds, ``Z``)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class FakeFastSpring:
     """Start with ``FakeFastSpring()``; ``base_url`` is where it listens; ``close()`` stops."""
 
     def __init__(self) -> None:
+        from tests.fake_fastspring_v2 import V2_ROUTES
+
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.state: dict[str, Any] = {"sessions": {}, "v2": {}}
@@ -68,6 +100,13 @@ class FakeFastSpring:
             ("POST", re.compile(r"/sessions"), _create_session),
             *V2_ROUTES,
         ]
+        #: Valid coupon codes and their percentage off (a wrong code gets a warning).
+        self.coupons: dict[str, int] = {"SUMMER2026": 10, "10_OFF": 10}
+        #: Seconds an issued OAuth2 token lives (``expires_in``).
+        self.token_lifetime = 3600
+        #: Issued tokens, oldest first; ``expire_tokens()`` makes them all answer 401.
+        self.tokens: list[str] = []
+        self._token_expiry: dict[str, float] = {}
         self._lock = threading.Lock()
         self._counter = 0
         fake = self
@@ -80,10 +119,12 @@ class FakeFastSpring:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 recorded = Recorded(self.command, self.path, dict(self.headers), body)
+                on = "token" if recorded.path.split("?")[0] == TOKEN_PATH else "api"
                 with fake._lock:
                     fake.requests.append(recorded)
-                    fault = fake.faults.pop(0) if fake.faults else None
-                if fault is not None and fake._apply_fault(self, fault):
+                    index = next((i for i, f in enumerate(fake.faults) if f.on == on), None)
+                    fault = fake.faults.pop(index) if index is not None else None
+                if fault is not None and fake._apply_fault(self, fault, recorded):
                     return
                 reply = fake._dispatch(recorded)
                 self._send(reply)
@@ -118,29 +159,87 @@ class FakeFastSpring:
     def base_url(self) -> str:
         return self._httpd.url
 
-    def fail_next(self, kind: str, count: int = 1, **params: Any) -> None:
+    def fail_next(self, kind: str, count: int = 1, *, on: str = "api", **params: Any) -> None:
         """Queue ``count`` faults: ``slow`` (seconds=), ``400``, ``401``, ``403``, ``404``,
         ``429`` (retry_after=), ``500``, ``503`` (retry_after=), ``malformed`` (200 with a
-        broken body), ``drop`` (close mid-response), ``reset`` (close before answering)."""
+        broken body), ``empty-200`` (200 with no body), ``400-documented`` (FastSpring's
+        documented 400 body), ``drop`` (close mid-response), ``reset`` (close before
+        answering). On a ``/v2/`` path, 400, 401 and 404 answer with the v2 error body.
+        ``on="token"`` aims them at the OAuth2 token request instead of the API."""
         with self._lock:
-            self.faults.extend(Fault(kind, params) for _ in range(count))
+            self.faults.extend(Fault(kind, params, on) for _ in range(count))
 
     def next_id(self, prefix: str) -> str:
         with self._lock:
             self._counter += 1
             return f"{prefix}{self._counter:012d}AbCd"
 
+    def expire_tokens(self) -> None:
+        """Every token issued so far answers 401 from now on."""
+        with self._lock:
+            self._token_expiry = dict.fromkeys(self._token_expiry, 0.0)
+
+    def error_body(
+        self, status: int, message: str, errors: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """A v2 ``ErrorResponse`` (its ``id`` from the fake's counter)."""
+        with self._lock:
+            self._counter += 1
+            error_id = f"FS{self._counter:014d}ABC"
+        return {
+            "status": f"{status} {REASONS.get(status, 'ERROR')}",
+            "timestamp": now_iso(),
+            "id": error_id,
+            "message": message,
+            "errors": errors or [],
+        }
+
+    def v2_error(
+        self, status: int, message: str, errors: list[dict[str, Any]] | None = None
+    ) -> Reply:
+        return Reply(status, self.error_body(status, message, errors))
+
+    def v2_invalid(self, err: Exception) -> Reply:
+        """400 for a body that is not JSON or breaks a rule: one ``errors[]`` entry per
+        problem, each with its wire path (list indices as ``[0]``)."""
+        if not isinstance(err, ValidationError):
+            return self.v2_error(400, "The request body is not valid JSON.")
+        errors = []
+        for (loc, message), detail in zip(error_messages(err), err.errors(), strict=True):
+            where = error_location(loc, indexed=True)
+            value = detail.get("input")
+            errors.append(
+                {
+                    "errorCode": "INVALID_EMAIL_FORMAT"
+                    if loc[-1:] == ("email",)
+                    else "INVALID_VALUE",
+                    "field": where,
+                    "message": message,
+                    "rejectedValue": value if isinstance(value, str) else _compact(value),
+                }
+            )
+        return self.v2_error(400, errors[0]["message"], errors)
+
     def close(self) -> None:
         self._httpd.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # ------------------------------------------------------------------ internals
 
     def _dispatch(self, recorded: Recorded) -> Reply:
-        auth = recorded.headers.get("Authorization", "")
-        expected = "Basic " + base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
-        if auth != expected:
-            return Reply(401, {"message": "Unauthorized"})
         path = recorded.path.split("?", 1)[0]
+        if path == TOKEN_PATH and recorded.method == "POST":
+            return self._issue_token(recorded)
+        v2 = path.startswith("/v2/")
+        if not self._authorized(recorded.headers.get("Authorization", ""), v2):
+            if v2:
+                return self.v2_error(401, "Full authentication is required")
+            return Reply(401, {"message": "Unauthorized"})
         allowed = False
         for method, pattern, handler in self.routes:
             match = pattern.fullmatch(path)
@@ -153,10 +252,49 @@ class FakeFastSpring:
             return Reply(405, {"message": "Method not allowed"})
         return Reply(404, {"message": f"No route for {path}"})
 
-    def _apply_fault(self, handler: BaseHTTPRequestHandler, fault: Fault) -> bool:
+    def _authorized(self, header: str, v2: bool) -> bool:
+        """Basic everywhere; a Bearer token this fake issued, not expired, on v2 only (v1
+        documents HTTP Basic alone)."""
+        if header == _basic(USERNAME, PASSWORD):
+            return True
+        token = header.removeprefix("Bearer ")
+        if not v2 or token == header:
+            return False
+        with self._lock:
+            return self._token_expiry.get(token, 0.0) > time.monotonic()
+
+    def _issue_token(self, recorded: Recorded) -> Reply:
+        """RFC 6749 section 4.4: client credentials with HTTP Basic client auth."""
+        if recorded.headers.get("Authorization") != _basic(CLIENT_ID, CLIENT_SECRET):
+            return Reply(
+                401, {"error": "invalid_client", "error_description": "Bad client credentials"}
+            )
+        if recorded.headers.get("Content-Type") != "application/x-www-form-urlencoded":
+            return Reply(400, {"error": "invalid_request", "error_description": "Form body"})
+        form = parse_qs(recorded.body.decode())
+        if form.get("grant_type") != ["client_credentials"]:
+            return Reply(400, {"error": "unsupported_grant_type"})
+        with self._lock:
+            token = f"tok-{len(self.tokens) + 1}"
+            self.tokens.append(token)
+            self._token_expiry[token] = time.monotonic() + self.token_lifetime
+        return Reply(
+            200,
+            {
+                "access_token": token,
+                "token_type": "bearer",
+                "expires_in": self.token_lifetime,
+                "scope": "ROLE_SELLER_API_READ_WRITE",
+            },
+        )
+
+    def _apply_fault(
+        self, handler: BaseHTTPRequestHandler, fault: Fault, recorded: Recorded
+    ) -> bool:
         """Act out a fault; True when the response has been handled."""
         kind, p = fault.kind, fault.params
         send: Callable[[Reply], None] = handler._send  # type: ignore[attr-defined]
+        v2 = recorded.path.startswith("/v2/")
         if kind == "slow":
             time.sleep(float(p.get("seconds", 2)))
             return False
@@ -179,6 +317,16 @@ class FakeFastSpring:
         if kind == "malformed":
             send(Reply(200, raw=b'{"id": "x", "currency": '))
             return True
+        if kind == "empty-200":
+            send(Reply(200))
+            return True
+        if kind == "400-documented":
+            send(Reply(400, raw=DOCUMENTED_400.read_bytes()))
+            return True
+        if v2 and kind in ("400", "401", "404"):
+            messages = {"400": "Invalid request", "401": "Unauthorized", "404": "Not found"}
+            send(self.v2_error(int(kind), messages[kind]))
+            return True
         statuses = {
             "400": (
                 400,
@@ -200,6 +348,7 @@ class FakeFastSpring:
 
 
 def _create_session(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
+    """``POST /sessions`` (v1): its errors keep the ``{message, params}`` shape."""
     try:
         body = json.loads(request.body)
         session = SessionRequest.model_validate(body)
@@ -230,159 +379,42 @@ def _create_session(fake: FakeFastSpring, match: re.Match[str], request: Recorde
     return Reply(200, data)
 
 
-# --------------------------------------------------------------------------- Sessions v2
-
-_V2 = r"/v2/checkouts/(?P<store>[^/]+)/(?P<checkout>[^/]+)/sessions"
-_V2_SESSION = _V2 + r"/(?P<sid>[^/]+)"
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), default=str)
 
 
-def _v2_invalid(err: Exception) -> Reply:
-    detail = str(err)
-    if isinstance(err, ValidationError):
-        first = err.errors()[0]
-        detail = ".".join(str(p) for p in first["loc"]) + ": " + first["msg"]
-    # v2 error bodies are undocumented: this fake uses yet another shape on purpose.
-    return Reply(400, {"error": "INVALID_INPUT", "details": [detail]})
+# --------------------------------------------------------------------------- test helpers
 
 
-def _v2_session(fake: FakeFastSpring, match: re.Match[str]) -> dict[str, Any] | None:
-    found: dict[str, Any] | None = fake.state["v2"].get(match["sid"])
-    if found is None or found["_checkout"] != (match["store"], match["checkout"]):
-        return None
-    return found
+def client_for(fake: FakeFastSpring, **settings: Any) -> Client:
+    """A :class:`~sblgen.api.Client` for ``fake`` (timeout 1 s unless given) that never
+    sleeps between retries."""
+    from sblgen.api.client import Client
+
+    settings.setdefault("timeout", 1.0)
+    client = Client(username=USERNAME, password=PASSWORD, base_url=fake.base_url, **settings)
+    client._sleep = lambda seconds: None
+    return client
 
 
-def _v2_public(session: dict[str, Any]) -> dict[str, Any]:
-    data = {k: v for k, v in session.items() if not k.startswith("_")}
-    lines = data["cart"]["lineItems"]
-    data["cart"]["withTaxNetTotal"] = round(sum(9.9 * (i.get("quantity") or 1) for i in lines), 2)
-    data["checkoutStatus"] = ["PRODUCTS_REQUIRED"] if not lines else "READY"
-    return data
+def oauth_client_for(fake: FakeFastSpring, **settings: Any) -> Client:
+    """Like :func:`client_for`, with OAuth2 client credentials at the fake's token URL."""
+    from sblgen.api.client import Client
+
+    settings.setdefault("timeout", 1.0)
+    client = Client(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        token_url=fake.base_url + TOKEN_PATH,
+        base_url=fake.base_url,
+        **settings,
+    )
+    client._sleep = lambda seconds: None
+    return client
 
 
-def _not_found() -> Reply:
-    return Reply(404, raw=b"Session not found", headers={"Content-Type": "text/plain"})
-
-
-def _v2_apply(session: dict[str, Any], body: SessionCreate) -> None:
-    wire = body.to_dict()
-    session["live"] = wire.get("live", True) and session["_store_live"]
-    session["cart"] = {"lineItems": list(wire.get("cart", {}).get("lineItems", []))}
-    for key in ("customer", "orderTags", "locale", "country"):
-        if key in wire:
-            session[key] = wire[key]
-
-
-def _v2_create(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
-    try:
-        body = SessionCreate.model_validate_json(request.body)
-    except (ValueError, ValidationError) as err:
-        return _v2_invalid(err)
-    sid = fake.next_id("V2")
-    store = match["store"]
-    live = not store.endswith("test")
-    host = f"{store}{'' if live else '.test'}.onfastspring.com"
-    session: dict[str, Any] = {
-        "_checkout": (store, match["checkout"]),
-        "_store_live": live,
-        "id": sid,
-        "currency": "EUR",
-        "expires": "2030-03-17T17:46:40Z",
-        "checkoutUrls": {"webcheckoutUrl": f"https://{host}/session/{sid}"},
-    }
-    _v2_apply(session, body)
-    fake.state["v2"][sid] = session
-    return Reply(201, _v2_public(session))
-
-
-#: What a v2 endpoint does once its session is found: (session, parsed body, match) -> reply.
-SessionHandler = Callable[[dict[str, Any], M, re.Match[str]], Reply]
-
-
-def _v2_endpoint(body: type[M]) -> Callable[[SessionHandler[M]], Handler]:
-    """A v2 handler: 404 for an unknown session, 400 for a body that is not a ``body``."""
-
-    def wrap(handle: SessionHandler[M]) -> Handler:
-        def handler(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
-            session = _v2_session(fake, match)
-            if session is None:
-                return _not_found()
-            try:
-                parsed = body.model_validate_json(request.body or b"null")
-            except (ValueError, ValidationError) as err:
-                return _v2_invalid(err)
-            return handle(session, parsed, match)
-
-        return handler
-
-    return wrap
-
-
-class _NoBody(RootModel[None]):
-    """The empty body of GET and DELETE."""
-
-
-@_v2_endpoint(_NoBody)
-def _v2_get(session: dict[str, Any], _body: _NoBody, match: re.Match[str]) -> Reply:
-    return Reply(200, _v2_public(session))
-
-
-@_v2_endpoint(SessionUpdate)
-def _v2_update(session: dict[str, Any], body: SessionUpdate, match: re.Match[str]) -> Reply:
-    _v2_apply(session, body)
-    return Reply(200, _v2_public(session))
-
-
-@_v2_endpoint(LineItem)
-def _v2_add_item(session: dict[str, Any], item: LineItem, match: re.Match[str]) -> Reply:
-    lines = session["cart"]["lineItems"]
-    if any(line["productPath"] == item.product_path for line in lines):
-        return Reply(400, {"error": "Item exists"})
-    lines.append({"quantity": 1, **item.to_dict()})
-    return Reply(200, _v2_public(session))
-
-
-@_v2_endpoint(LineItem)
-def _v2_update_items(session: dict[str, Any], item: LineItem, match: re.Match[str]) -> Reply:
-    lines = {line["productPath"]: line for line in session["cart"]["lineItems"]}
-    paths = match["paths"].split(",")
-    missing = [p for p in paths if p not in lines]
-    if missing:
-        return Reply(400, {"error": f"Product not found: {', '.join(missing)}"})
-    changes = {k: v for k, v in item.to_dict().items() if k != "productPath"}
-    for path in paths:
-        lines[path].update(changes)
-    return Reply(200, _v2_public(session))
-
-
-@_v2_endpoint(_NoBody)
-def _v2_remove_item(session: dict[str, Any], _body: _NoBody, match: re.Match[str]) -> Reply:
-    lines = session["cart"]["lineItems"]
-    kept = [line for line in lines if line["productPath"] != match["paths"]]
-    if len(kept) == len(lines):
-        return Reply(400, {"error": "Product not found"})
-    session["cart"]["lineItems"] = kept
-    return Reply(204)
-
-
-@_v2_endpoint(Customer)
-def _v2_customer(session: dict[str, Any], customer: Customer, match: re.Match[str]) -> Reply:
-    session["customer"] = customer.to_dict()
-    return Reply(200)
-
-
-@_v2_endpoint(_NoBody)
-def _v2_payment_methods(session: dict[str, Any], _body: _NoBody, match: re.Match[str]) -> Reply:
-    return Reply(200, {"paymentMethods": [{"type": "card"}, {"type": "paypal"}]})
-
-
-V2_ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
-    ("POST", re.compile(_V2), _v2_create),
-    ("GET", re.compile(_V2_SESSION), _v2_get),
-    ("PUT", re.compile(_V2_SESSION), _v2_update),
-    ("POST", re.compile(_V2_SESSION + r"/cart/items"), _v2_add_item),
-    ("PUT", re.compile(_V2_SESSION + r"/cart/items/(?P<paths>[^/]+)"), _v2_update_items),
-    ("DELETE", re.compile(_V2_SESSION + r"/cart/items/(?P<paths>[^/]+)"), _v2_remove_item),
-    ("PUT", re.compile(_V2_SESSION + r"/customer"), _v2_customer),
-    ("GET", re.compile(_V2_SESSION + r"/payment-methods"), _v2_payment_methods),
-]
+def run_async(scenario: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """``asyncio.run(scenario())`` in a thread of its own: the session's Playwright browser
+    keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(scenario())).result()

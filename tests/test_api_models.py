@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +14,11 @@ from pydantic import ValidationError
 
 from sblgen import CheckoutBuilder, SblOptions, UnsupportedFieldError
 from sblgen.api import SessionRequest, SessionResponse
+from sblgen.render import checkout_snippet
+from tests.fake_fastspring import FakeFastSpring, client_for
 from tests.jsontext import compact_js
 
+DATA = Path(__file__).parent / "data" / "sessions_api"
 EXAMPLES = sorted((Path(__file__).parent / "data" / "seeds").glob("sessions_api_example_*.jsonc"))
 
 
@@ -67,8 +72,8 @@ def test_builder_api_request() -> None:
         .api_request()
     )
     assert body.to_json() == (
-        '{"contact":{"first":"John","last":"Doe","email":"john.doe@example.com","company":"Acme"},'
-        '"language":"en","country":"US","lookup":{"custom":"customKey"},'
+        '{"contact":{"first":"John","last":"Doe","email":"john.doe@example.com","company":"Acme",'
+        '"country":"US","language":"en"},"lookup":{"custom":"customKey"},'
         '"items":[{"product":"falcon","quantity":1,"pricing":{"price":{"USD":7.95}}},'
         '{"product":"sub","quantity":1,"pricing":{"trial":0,"renew":"opt-auto","interval":"month",'
         '"intervalLength":1,"quantityBehavior":"allow","quantityDefault":1},"attributes":{"A":"1"}}],'
@@ -252,9 +257,102 @@ def test_response_ignores_unknown_fields_and_hands_off() -> None:
     assert response.model_extra == {"brandNew": {"a": 1}}
     assert response.checkout_session().to_dict() == {"checkout": "Xy12AbCdEf34GhIj"}
     assert response.hosted_url("acme.onfastspring.com/acme") == (
-        "https://acme.onfastspring.com/session/Xy12AbCdEf34GhIj"
+        "https://acme.onfastspring.com/acme/session/Xy12AbCdEf34GhIj"
     )
-    snippet = response.checkout_snippet(SblOptions(storefront="acme.onfastspring.com/popup-acme"))
+    snippet = checkout_snippet(response, SblOptions(storefront="acme.onfastspring.com/popup-acme"))
     assert '<script>var fscSession = {"checkout":"Xy12AbCdEf34GhIj"};</script>' in snippet
     iso = SessionResponse.model_validate({"id": "X" * 12, "expires": "2026-12-31T00:00:00"})
     assert iso.expires is not None and iso.expires.tzinfo is not None
+
+
+def test_response_keeps_any_non_empty_id() -> None:
+    """The id is FastSpring's: no length rule of sblgen's on the response."""
+    assert SessionResponse.model_validate({"id": "S" * 200}).id == "S" * 200
+    with pytest.raises(ValidationError):
+        SessionResponse.model_validate({"id": ""})
+
+
+def test_response_models_are_data() -> None:
+    """Turning a response into HTML is the renderer's job (sblgen.render.checkout_snippet)."""
+    assert not hasattr(SessionResponse, "checkout_snippet")
+
+
+# ---------------------------------------------------------------- issue 18: the schema's pricing
+
+
+def _pricing(**pricing: Any) -> dict[str, Any]:
+    return {"account": "a", "items": [{"product": "p", "pricing": pricing}]}
+
+
+@pytest.mark.parametrize(
+    ("pricing", "loc", "message"),
+    [
+        (
+            {"discountType": "percent", "quantityDiscounts": {"1": {"USD": 5}}},
+            "items.0.pricing.quantityDiscounts.1",
+            "a percentage such as 10",
+        ),
+        (
+            {"discountType": "amount", "quantityDiscounts": {"1": 50}},
+            "items.0.pricing.quantityDiscounts.1",
+            "an amount per currency",
+        ),
+        (
+            {"discountType": "percent", "quantityDiscounts": {"1": 150}},
+            "items.0.pricing.quantityDiscounts.1",
+            "at most 100",
+        ),
+        (
+            {"discountType": "percent", "quantityDiscounts": {"0": 5}},
+            "items.0.pricing.quantityDiscounts.0.[key]",
+            "not a quantity threshold",
+        ),
+        (
+            {"discountType": "percent", "quantityDiscounts": {"x": 5}},
+            "items.0.pricing.quantityDiscounts.x.[key]",
+            "not a quantity threshold",
+        ),
+        ({"quantityDiscounts": {"1": 5}}, "items.0.pricing", "needs discountType"),
+        ({"discountType": "coupon"}, "items.0.pricing.discountType", "'percent' or 'amount'"),
+        ({"discountDuration": 0}, "items.0.pricing.discountDuration", "greater than or equal to 1"),
+        ({"trialPrice": {"USD": 1}}, "items.0.pricing", "trialPrice goes with paidTrial: true"),
+        (
+            {"paidTrial": False, "trialPrice": {"USD": 1}},
+            "items.0.pricing",
+            "FastSpring ignores it",
+        ),
+        ({"paidTrial": True}, "items.0.pricing", "paidTrial true needs trialPrice"),
+        ({"quantityDefault": 0}, "items.0.pricing.quantityDefault", "greater than or equal to 1"),
+    ],
+)
+def test_v1_pricing_rules(pricing: dict[str, Any], loc: str, message: str) -> None:
+    with pytest.raises(ValidationError) as exc:
+        SessionRequest.model_validate(_pricing(**pricing))
+    errors = [(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.value.errors()]
+    assert len(errors) == 1 and errors[0][0] == loc and message in errors[0][1], errors
+
+
+def test_v1_pricing_round_trips_in_the_schemas_order() -> None:
+    pricing = (
+        '{"trial":7,"paymentCollected":true,"paidTrial":true,"trialPrice":{"USD":1.5},'
+        '"renew":"auto","interval":"month","intervalLength":1,"quantityBehavior":"lock",'
+        '"quantityDefault":2,"price":{"USD":10},"discountType":"amount","discountDuration":3,'
+        '"quantityDiscounts":{"1":{"USD":1},"5":{"USD":2.25,"EUR":2}}}'
+    )
+    text = f'{{"account":"a","items":[{{"product":"p","pricing":{pricing}}}]}}'
+    request = SessionRequest.from_json(text)
+    assert request.to_json() == text
+    assert request.items[0].pricing is not None
+    assert request.items[0].pricing.quantity_discounts == {
+        "1": {"USD": 1},
+        "5": {"USD": Decimal("2.25"), "EUR": 2},
+    }
+
+
+def test_v1_documented_request_over_http() -> None:
+    text = compact_js((DATA / "v1" / "create-request-4.json").read_text())
+    with FakeFastSpring() as fake, client_for(fake) as client:
+        response = client.create_session(json.loads(text))
+        assert response.id.startswith("SE")
+        (request,) = fake.requests
+    assert request.body == text.encode()

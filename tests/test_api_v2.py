@@ -1,35 +1,27 @@
-"""Sessions API v2: models, checkout path, builder, client over real sockets, hand-off."""
+"""Sessions API v2 data: request models byte for byte, limits, the escape hatch, response
+tolerance, the checkout path and URL segments, and the builder's v2 body."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from sblgen import (
-    ApiTimeoutError,
-    BadRequestError,
-    CheckoutBuilder,
-    NotFoundError,
-    SblOptions,
-    ServerError,
-    UnsupportedFieldError,
-)
-from sblgen.api import AsyncClient, Client
+import sblgen.api.v2
+from sblgen import CheckoutBuilder, UnsupportedFieldError
 from sblgen.api.v2 import (
     CheckoutPath,
     Customer,
-    LineItem,
     SessionCreate,
+    V2Address,
+    V2LineItem,
     V2Session,
+    url_segment,
 )
-from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring
 from tests.jsontext import compact_js
 
 DEMO = Path(__file__).parent / "data" / "sessions_v2_demo_request.json"
@@ -40,8 +32,15 @@ SHOP = "acme.test/popup-acme"
 
 
 def test_demo_request_round_trips_byte_for_byte() -> None:
-    expected = compact_js(DEMO.read_text())
-    body = SessionCreate.from_json(expected)
+    """The demo sends lowercase payment methods; they go out in the schema's UPPERCASE."""
+    demo = compact_js(DEMO.read_text())
+    expected = demo.replace('["ideal","card"]', '["IDEAL","CARD"]').replace(
+        '["sepa","wire"]', '["SEPA","WIRE"]'
+    )
+    assert expected.endswith(
+        '"paymentMethodsOrder":["IDEAL","CARD"],"hidePaymentMethods":["SEPA","WIRE"]}'
+    )
+    body = SessionCreate.from_json(demo)
     assert body.to_json() == expected
     assert SessionCreate.model_validate(json.loads(body.to_json())) == body
 
@@ -84,8 +83,8 @@ def test_case_disagreements_accepted_and_normalised() -> None:
     assert body.to_dict() == {
         "customer": {"shipToType": "GIFT_PURCHASE"},
         "cart": {"lineItems": [{"productPath": "p", "quantityBehavior": "LOCK"}]},
-        "paymentMethodsOrder": ["card", "ach"],
-        "hidePaymentMethods": ["sepa", "wire"],
+        "paymentMethodsOrder": ["CARD", "ACH"],
+        "hidePaymentMethods": ["SEPA", "WIRE"],
     }
 
 
@@ -120,6 +119,35 @@ def test_case_disagreements_accepted_and_normalised() -> None:
         ({"orderTags": {"a": 1}}, "orderTags"),
         ({"paymentMethodsOrder": ["credit card"]}, "paymentMethodsOrder.0"),
         ({"unknownField": 1}, "unknownField"),
+        # issue 18: the schema's lengths, pattern and enum
+        ({"customer": {"externalAccountId": "has space"}}, "customer.externalAccountId"),
+        (
+            {"customer": {"billToContact": {"firstName": "x" * 51}}},
+            "customer.billToContact.firstName",
+        ),
+        (
+            {"customer": {"billToContact": {"lastName": "x" * 51}}},
+            "customer.billToContact.lastName",
+        ),
+        (
+            {"customer": {"billToContact": {"email": "a@" + "x" * 254}}},
+            "customer.billToContact.email",
+        ),
+        ({"customer": {"shipToContact": {"company": "x" * 256}}}, "customer.shipToContact.company"),
+        (
+            {"customer": {"billToContact": {"phoneNumber": "5" * 65}}},
+            "customer.billToContact.phoneNumber",
+        ),
+        *(
+            ({"customer": {"billToAddress": {name: "x" * 257}}}, f"customer.billToAddress.{name}")
+            for name in ("addressLine1", "addressLine2", "city", "region")
+        ),
+        (
+            {"customer": {"shipToAddress": {"postalCode": "x" * 51}}},
+            "customer.shipToAddress.postalCode",
+        ),
+        ({"cart": {"couponCode": "C" * 257}}, "cart.couponCode"),
+        ({"paymentMethodsOrder": ["bitcoin"]}, "paymentMethodsOrder.0"),
     ],
 )
 def test_documented_limits(data: dict[str, Any], loc: str) -> None:
@@ -127,6 +155,8 @@ def test_documented_limits(data: dict[str, Any], loc: str) -> None:
         SessionCreate.model_validate(data)
     locs = [".".join(str(p) for p in e["loc"]) for e in exc.value.errors()]
     assert loc in locs, locs
+    if loc != "unknownField":
+        assert all("Extra inputs are not permitted" not in e["msg"] for e in exc.value.errors())
 
 
 def test_session_response_tolerance() -> None:
@@ -146,10 +176,19 @@ def test_session_response_tolerance() -> None:
         }
     )
     assert session.expires is not None and session.expires.year == 2026
-    assert session.cart.model_extra == {"withTaxNetTotal": 9.9}
+    assert session.cart.with_tax_net_total == Decimal("9.9")  # typed since issue 18
+    assert session.cart.model_extra == {}
+    assert session.cart.line_items[0].model_extra == {"new": 1}
     assert session.model_extra == {"somethingNew": {"a": 1}}
     assert session.checkout_status == ["PRODUCTS_REQUIRED"]
     assert V2Session.model_validate({"id": "x", "expires": 1_700_000_000_000}).expires is not None
+
+
+def test_session_response_keeps_any_non_empty_id() -> None:
+    """The id is FastSpring's: no length rule of sblgen's (the SBL's applies at hand-off)."""
+    assert V2Session.model_validate({"id": "V" * 200}).id == "V" * 200
+    with pytest.raises(ValidationError):
+        V2Session.model_validate({"id": ""})
 
 
 def test_checkout_path() -> None:
@@ -170,23 +209,23 @@ def test_checkout_path() -> None:
     assert CheckoutPath.parse(".a/b..").url_path == ".a/b.."  # dots inside a name are fine
 
 
-def test_dot_segments_never_reach_the_server(fake: FakeFastSpring, client: Client) -> None:
-    """An HTTP client resolves a ``..`` segment (``/sessions/ID/cart/items/..`` would
-    become ``/sessions/ID/cart``), so ids and product paths that are dot segments are
-    refused before anything is sent; a slash inside one is encoded."""
-    checkout = client.checkout("acme/popup-acme")
-    with pytest.raises(ValueError, match="would change the endpoint"):
-        checkout.get("..")
-    with pytest.raises(ValueError, match="would change the endpoint"):
-        checkout.get(".")
-    with pytest.raises(ValueError, match="would change the endpoint"):
-        checkout.remove_item("SE1", "..")
-    with pytest.raises(ValueError, match="would change the endpoint"):
-        checkout.update_items("SE1", ["a", ".."], {"productPath": "a", "quantity": 1})
-    assert fake.requests == []
-    with pytest.raises(NotFoundError):
-        checkout.get("../x")
-    assert fake.requests[-1].path.endswith("/sessions/..%2Fx")
+def test_url_segment() -> None:
+    assert url_segment("a b/c?d#e%") == "a%20b%2Fc%3Fd%23e%25"
+    assert url_segment("S" * 300) == "S" * 300
+    for bad in ("", None, b"..", 5):
+        with pytest.raises(ValueError, match="is not a v2 session id: give a non-empty string"):
+            url_segment(bad, "v2 session id")  # type: ignore[arg-type]
+    for dots in (".", ".."):
+        with pytest.raises(ValueError, match="would change the endpoint"):
+            url_segment(dots)
+
+
+def test_v2_names_do_not_reuse_top_level_names() -> None:
+    """``sblgen.LineItem``/``sblgen.Address`` are other things: v2's carry the V2 prefix."""
+    assert not hasattr(sblgen.api.v2, "LineItem") and not hasattr(sblgen.api.v2, "Address")
+    customer = Customer(bill_to_address=V2Address(city="Delft", country="NL"))
+    assert customer.to_dict() == {"billToAddress": {"city": "Delft", "country": "NL"}}
+    assert V2LineItem(product_path="p", quantity=2).to_json() == '{"productPath":"p","quantity":2}'
 
 
 def test_builder_v2_body() -> None:
@@ -207,19 +246,25 @@ def test_builder_v2_body() -> None:
         '"billToContact":{"email":"ada@example.com","firstName":"Ada","lastName":"Lovelace"},'
         '"billToAddress":{"country":"NL"},"taxId":"NL123"},"orderTags":{"campaign":"spring"},'
         '"cart":{"lineItems":[{"productPath":"demo-product-1","quantity":1,"quantityBehavior":"LOCK",'
-        '"customPrice":{"unitPrice":{"EUR":500}}}]},"paymentMethodsOrder":["ideal"]}'
+        '"customPrice":{"unitPrice":{"EUR":500}}}]},"paymentMethodsOrder":["IDEAL"]}'
     )
 
 
 @pytest.mark.parametrize(
     ("builder", "field"),
     [
-        (CheckoutBuilder().coupon("X"), "coupon"),
-        (CheckoutBuilder().recipient(email="a@example.com"), "recipient"),
         (CheckoutBuilder().invoice_due_date("2027-01-01"), "invoice_due_date"),
-        (CheckoutBuilder().product("p", trial=7), "trial for 'p'"),
         (CheckoutBuilder().product("p", sku="S"), "sku for 'p'"),
+        (CheckoutBuilder().product("p", renew="auto"), "renew for 'p'"),
         (CheckoutBuilder().checkout(), "checkout"),
+        (CheckoutBuilder().recipient(email="a@example.com", memo="Hi"), "recipient memo"),
+        (CheckoutBuilder().product("p").coupon(""), "coupon ''"),
+        (
+            CheckoutBuilder().product("p", interval_count="until-cancelled"),
+            "interval_count 'until-cancelled' for 'p'",
+        ),
+        (CheckoutBuilder().payment_method("card", hide_others=True), "hide_other_payment_methods"),
+        (CheckoutBuilder().expiration(2), "expiration"),
     ],
 )
 def test_builder_v2_refuses(builder: CheckoutBuilder, field: str) -> None:
@@ -234,129 +279,3 @@ def test_live_is_v2_only() -> None:
         CheckoutBuilder().account("a").product("p").api_request(live=False)  # type: ignore[call-overload]
     with pytest.raises(ValueError, match="versions 1 and 2"):
         CheckoutBuilder().account("a").product("p").api_request(version=3)  # type: ignore[call-overload]
-
-
-# ---------------------------------------------------------------- client
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    server = FakeFastSpring()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def client(fake: FakeFastSpring) -> Iterator[Client]:
-    with Client(username=USERNAME, password=PASSWORD, base_url=fake.base_url, timeout=1.0) as c:
-        c._sleep = lambda seconds: None
-        yield c
-
-
-def test_stateful_create_add_remove_get(fake: FakeFastSpring, client: Client) -> None:
-    checkout = client.checkout("acme.test/popup-acme")
-    created = checkout.create(json.loads(DEMO.read_text()))
-    assert created.checkout_status == ["READY"]
-    assert created.redirect_url == f"https://acme.test.test.onfastspring.com/session/{created.id}"
-    added = checkout.add_item(created.id, LineItem(product_path="addon", quantity=2))
-    assert added is not None
-    assert [i.product_path for i in added.cart.line_items] == ["demo-product-1", "addon"]
-    checkout.remove_item(created.id, "demo-product-1")
-    fetched = checkout.get(created.id)
-    assert [(i.product_path, i.quantity) for i in fetched.cart.line_items] == [("addon", 2)]
-    assert fetched.cart.model_extra == {"withTaxNetTotal": 19.8}
-    methods = [r.method + " " + r.path.split("/sessions")[-1] for r in fake.requests]
-    assert methods == [
-        "POST ",
-        f"POST /{created.id}/cart/items",
-        f"DELETE /{created.id}/cart/items/demo-product-1",
-        f"GET /{created.id}",
-    ]
-    assert all(
-        r.path.startswith("/v2/checkouts/acme.test/popup-acme/sessions") for r in fake.requests
-    )
-
-
-def test_update_items_customer_update_and_payment_methods(client: Client) -> None:
-    checkout = client.checkout(CheckoutPath("acme", "popup-acme"))
-    sid = checkout.create({"cart": {"lineItems": [{"productPath": "a"}, {"productPath": "b"}]}}).id
-    updated = checkout.update_items(sid, ["a", "b"], {"productPath": "a", "quantity": 5})
-    assert updated is not None and {i.quantity for i in updated.cart.line_items} == {5}
-    assert checkout.update_customer(sid, Customer(tax_id="DE1", ship_to_type="SHIP_TO")) is None
-    replaced = checkout.update(sid, {"cart": {"lineItems": [{"productPath": "c"}]}, "live": False})
-    assert replaced is not None and [i.product_path for i in replaced.cart.line_items] == ["c"]
-    assert checkout.payment_methods(sid) == {
-        "paymentMethods": [{"type": "card"}, {"type": "paypal"}]
-    }
-    checkout.remove_item(sid, "c")
-    assert checkout.get(sid).checkout_status == ["PRODUCTS_REQUIRED"]
-
-
-def test_errors_keep_raw_status_and_body(client: Client) -> None:
-    checkout = client.checkout("acme/popup-acme")
-    with pytest.raises(NotFoundError) as missing:
-        checkout.get("NoSuchSession")
-    assert missing.value.status == 404
-    assert missing.value.body == "Session not found"
-    sid = checkout.create({}).id
-    checkout.add_item(sid, {"productPath": "a"})
-    with pytest.raises(BadRequestError) as exists:
-        checkout.add_item(sid, {"productPath": "a"})
-    assert exists.value.server_message == "Item exists"
-    with pytest.raises(BadRequestError) as gone:
-        checkout.remove_item(sid, "zzz")
-    assert gone.value.body is not None and "Product not found" in gone.value.body
-    with pytest.raises(BadRequestError) as invalid:
-        client.request("POST", checkout.base_path, content=b'{"buyerIp": "nope"}')
-    assert (
-        invalid.value.body is not None
-        and json.loads(invalid.value.body)["error"] == "INVALID_INPUT"
-    )
-
-
-def test_create_and_add_item_not_retried_get_is(fake: FakeFastSpring, client: Client) -> None:
-    checkout = client.checkout("acme/popup-acme")
-    sid = checkout.create({}).id
-    fake.fail_next("500")
-    with pytest.raises(ServerError):
-        checkout.add_item(sid, {"productPath": "a"})
-    fake.fail_next("drop")
-    with pytest.raises(Exception, match="not retried"):
-        checkout.create({})
-    fake.fail_next("drop")
-    assert checkout.get(sid).id == sid  # retried
-    fake.fail_next("503", retry_after="1")
-    assert checkout.create({}).id  # refused by the server: safe to retry
-    fake.fail_next("slow", seconds=1.5)
-    with pytest.raises(ApiTimeoutError):
-        checkout.add_item(sid, {"productPath": "b"})
-
-
-def test_hand_off(client: Client) -> None:
-    session = client.checkout("acme/popup-acme").create({})
-    snippet = session.checkout_snippet(SblOptions(storefront="acme.onfastspring.com/popup-acme"))
-    assert f'var fscSession = {{"checkout":"{session.id}"}};' in snippet
-    assert f'"push",{{"checkout":"{session.id}"}});' in session.checkout_call()
-    assert session.redirect_url == f"https://acme.onfastspring.com/session/{session.id}"
-
-
-def test_async_v2(fake: FakeFastSpring) -> None:
-    async def scenario() -> list[str]:
-        async with AsyncClient(username=USERNAME, password=PASSWORD, base_url=fake.base_url) as c:
-            checkout = c.checkout("acme/popup-acme")
-            created = await checkout.create({"cart": {"lineItems": [{"productPath": "a"}]}})
-            await checkout.add_item(created.id, {"productPath": "b"})
-            await checkout.update_items(created.id, "b", {"productPath": "b", "quantity": 3})
-            await checkout.remove_item(created.id, "a")
-            await checkout.update_customer(created.id, {"taxId": "X1"})
-            assert await checkout.payment_methods(created.id)
-            assert await checkout.update(
-                created.id, {"cart": {"lineItems": [{"productPath": "b", "quantity": 3}]}}
-            )
-            got = await checkout.get(created.id)
-            with pytest.raises(NotFoundError):
-                await checkout.get("missing")
-            return [f"{i.product_path}x{i.quantity}" for i in got.cart.line_items]
-
-    with ThreadPoolExecutor(1) as pool:
-        assert pool.submit(lambda: asyncio.run(scenario())).result() == ["bx3"]

@@ -6,9 +6,6 @@ import base64
 import json
 import logging
 import pickle
-import stat
-import subprocess
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -16,22 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sblgen import (
-    DecryptError,
-    PrivateKey,
-    PublicCertificate,
-    SecureKeyError,
-    SecurePayload,
-    SecureRequest,
-    check_pair,
-    crypto,
-    decrypt,
-    encrypt,
-    encrypt_many,
-    generate_key_pair,
-)
-
-KEYS = Path(__file__).parent / "data" / "keys"
+from sblgen import DecryptError, SecureKeyError, SecurePayload, SecureRequest
+from sblgen.crypto import PrivateKey, PublicCertificate, check_pair, decrypt, encrypt
+from sblgen.keygen import generate_key_pair
+from tests.keys import KEYS, openssl
 
 
 @pytest.fixture(scope="module")
@@ -116,48 +101,14 @@ def test_round_trip_any_text(
     assert SecurePayload.model_validate(decrypted) == payload
 
 
-def test_encrypt_many_keeps_order_and_uses_fresh_keys(
-    key: PrivateKey, cert: PublicCertificate
-) -> None:
-    payloads = [{"tags": {"n": str(i)}} for i in range(80)]
-    requests = encrypt_many(payloads, key, workers=2)
-    assert [cert.decrypt(r) for r in requests] == payloads
-    assert len({r.key for r in requests}) == 80
-    assert encrypt_many(payloads[:3], key) and cert.decrypt(encrypt_many(payloads[:3], key)[2]) == {
-        "tags": {"n": "2"}
-    }
-
-
-def test_encrypt_many_from_a_threaded_program(key: PrivateKey, cert: PublicCertificate) -> None:
-    """A web server calling encrypt_many has other threads: workers are not forked then."""
-    from sblgen._parallel import start_context
-
-    release = threading.Event()
-    other = threading.Thread(target=release.wait)
-    other.start()
-    try:
-        assert start_context().get_start_method() != "fork"
-        payloads = [{"tags": {"n": str(i)}} for i in range(64)]
-        assert [cert.decrypt(r) for r in encrypt_many(payloads, key, workers=2)] == payloads
-    finally:
-        release.set()
-        other.join()
-
-
 def test_encrypt_validates_payload(key: PrivateKey) -> None:
     from pydantic import ValidationError
 
     with pytest.raises(ValidationError, match="coupon"):
         key.encrypt({"coupon": "not a code"})
-    with pytest.raises(ValidationError):
-        encrypt_many([{"tags": {"a": "1"}}, {"bogus": 1}], key)
 
 
 # ------------------------------------------------------------------ openssl interop
-
-
-def _openssl(*args: str, data: bytes | None = None) -> bytes:
-    return subprocess.run(["openssl", *args], input=data, capture_output=True, check=True).stdout
 
 
 @pytest.mark.parametrize("keygen", ["openssl", "sblgen"])
@@ -170,13 +121,13 @@ def test_openssl_decrypts_what_sblgen_encrypts(tmp_path: Path, keygen: str) -> N
     request = PrivateKey.from_file(key_path).encrypt(payload)
     wrapped = tmp_path / "wrapped.bin"
     wrapped.write_bytes(base64.b64decode(request.key))
-    aes_key = _openssl(
+    aes_key = openssl(
         "pkeyutl", "-verifyrecover", "-certin", "-inkey", str(cert_path),
         "-in", str(wrapped), "-pkeyopt", "rsa_padding_mode:pkcs1",
     )  # fmt: skip
     assert len(aes_key) == 16
     assert isinstance(request.payload, str)
-    plain = _openssl(
+    plain = openssl(
         "enc", "-d", "-aes-128-ecb", "-K", aes_key.hex(),
         data=base64.b64decode(request.payload),
     )  # fmt: skip
@@ -190,11 +141,11 @@ def test_sblgen_decrypts_what_openssl_encrypts(tmp_path: Path, keygen: str) -> N
     else:
         key_path, cert_path = generate_key_pair(tmp_path / "k")
     plain = json.dumps({"coupon": "SPRING", "tags": {"note": "€ ✓"}}, ensure_ascii=False)
-    aes_key = _openssl("rand", "16")
-    body = _openssl("enc", "-aes-128-ecb", "-K", aes_key.hex(), data=plain.encode())
+    aes_key = openssl("rand", "16")
+    body = openssl("enc", "-aes-128-ecb", "-K", aes_key.hex(), data=plain.encode())
     raw_key = tmp_path / "k.bin"
     raw_key.write_bytes(aes_key)
-    wrapped = _openssl(
+    wrapped = openssl(
         "pkeyutl", "-sign", "-inkey", str(key_path), "-in", str(raw_key),
         "-pkeyopt", "rsa_padding_mode:pkcs1",
     )  # fmt: skip
@@ -211,7 +162,7 @@ def test_sblgen_wrap_equals_openssl_wrap(tmp_path: Path, key: PrivateKey) -> Non
     raw_key = tmp_path / "k.bin"
     raw_key.write_bytes(aes_key)
     ours = base64.b64decode(key._encrypt_bytes(b"{}", aes_key).key)
-    theirs = _openssl(
+    theirs = openssl(
         "pkeyutl", "-sign", "-inkey", str(KEYS / "test-privatekey.pem"), "-in", str(raw_key),
         "-pkeyopt", "rsa_padding_mode:pkcs1",
     )  # fmt: skip
@@ -243,6 +194,19 @@ def test_loads_pkcs1_pkcs8_and_password_protected() -> None:
 def test_bad_private_keys(path: str, password: str | None, message: str) -> None:
     with pytest.raises(SecureKeyError, match=message):
         PrivateKey.from_file(KEYS / path, password=password)
+
+
+def test_key_files_are_read_with_a_size_limit(tmp_path: Path) -> None:
+    from sblgen.crypto import MAX_PEM_FILE_BYTES
+
+    huge = tmp_path / "huge.pem"
+    huge.write_bytes((KEYS / "test-privatekey.pem").read_bytes().ljust(MAX_PEM_FILE_BYTES + 1))
+    with pytest.raises(SecureKeyError, match=r"^Private key file .* is larger than 1000000 bytes"):
+        PrivateKey.from_file(huge)
+    with pytest.raises(SecureKeyError, match=r"^Certificate file .* is larger than"):
+        PublicCertificate.from_file(huge)
+    with pytest.raises(SecureKeyError, match=r"^Certificate file .* does not exist\.$"):
+        PublicCertificate.from_file(tmp_path / "missing.pem")
 
 
 def test_bad_certificates() -> None:
@@ -279,72 +243,6 @@ def test_key_material_never_shown(key: PrivateKey, caplog: pytest.LogCaptureFixt
     assert secret_line not in caplog.text
 
 
-def test_generate_key_pair(tmp_path: Path) -> None:
-    key_path, cert_path = generate_key_pair(tmp_path)
-    assert (key_path.name, cert_path.name) == ("privatekey.pem", "publicCert.pem")
-    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
-    assert check_pair(PrivateKey.from_file(key_path), PublicCertificate.from_file(cert_path))
-    text = _openssl("x509", "-in", str(cert_path), "-noout", "-text").decode()
-    assert "Public-Key: (2048 bit)" in text
-    before = key_path.read_bytes()
-    with pytest.raises(SecureKeyError, match="already exist"):
-        generate_key_pair(tmp_path)
-    assert key_path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["privatekey.pem", "publicCert.pem"]
-    generate_key_pair(tmp_path, force=True)
-    assert key_path.read_bytes() != before
-    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
-
-
-@pytest.mark.parametrize(
-    ("settings", "message"),
-    [({"days": 0}, "days=0"), ({"days": -5}, "days=-5"), ({"common_name": ""}, "common_name")],
-)
-def test_generate_checks_its_settings_first(
-    tmp_path: Path, settings: dict[str, Any], message: str
-) -> None:
-    with pytest.raises(ValueError, match=message):
-        generate_key_pair(tmp_path / "keys", **settings)
-    assert not (tmp_path / "keys").exists()  # refused before anything was made
-
-
-def test_generate_refuses_when_only_cert_exists(tmp_path: Path) -> None:
-    (tmp_path / "publicCert.pem").write_text("keep me")
-    with pytest.raises(SecureKeyError, match=r"publicCert\.pem already exist"):
-        generate_key_pair(tmp_path)
-    assert not (tmp_path / "privatekey.pem").exists()
-    assert (tmp_path / "publicCert.pem").read_text() == "keep me"
-
-
-@pytest.mark.parametrize("force", [False, True])
-def test_generate_writes_both_files_or_neither(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, force: bool
-) -> None:
-    """A failure while writing the certificate (a full disk, say) leaves no new key behind,
-    with or without force: both files are written in full before either is put in place."""
-    old_key, old_cert = generate_key_pair(tmp_path)
-    before = (old_key.read_bytes(), old_cert.read_bytes())
-    if not force:
-        old_key.unlink()
-        old_cert.unlink()
-    real_stage = crypto._stage
-
-    def failing_stage(path: Path, data: bytes, mode: int) -> Path:
-        if path.name == "publicCert.pem":
-            raise OSError(28, "No space left on device")
-        return real_stage(path, data, mode)
-
-    monkeypatch.setattr(crypto, "_stage", failing_stage)
-    with pytest.raises(OSError, match="No space"):
-        generate_key_pair(tmp_path, force=force)
-    left = sorted(p.name for p in tmp_path.iterdir())
-    if force:
-        assert left == ["privatekey.pem", "publicCert.pem"]
-        assert (old_key.read_bytes(), old_cert.read_bytes()) == before  # the old pair, intact
-    else:
-        assert left == []  # no lone key, no temporary file
-
-
 # ------------------------------------------------------------------ malformed requests
 
 
@@ -375,7 +273,7 @@ def test_malformed_requests(
 def test_wrapped_key_of_wrong_length(tmp_path: Path, cert: PublicCertificate) -> None:
     raw = tmp_path / "k.bin"
     raw.write_bytes(b"k" * 20)
-    wrapped = _openssl(
+    wrapped = openssl(
         "pkeyutl", "-sign", "-inkey", str(KEYS / "test-privatekey.pem"), "-in", str(raw),
         "-pkeyopt", "rsa_padding_mode:pkcs1",
     )  # fmt: skip

@@ -239,6 +239,11 @@ def test_builder_interval_count_only_in_a_secure_payload() -> None:
     assert pricing == {"interval": "month", "intervalLength": 1, "intervalCount": None}
     assert 'intervalCount":12' in builder.product("b", interval_count=12).secure_payload().to_json()
     only = CheckoutBuilder().product("pro-plan", interval_count=3)
-    for emit in (only.session, only.api_request, lambda: only.api_request(version=2)):
+    for emit in (only.session, only.api_request):
         with pytest.raises(UnsupportedFieldError, match="interval_count"):
             emit()
+    # Sessions v2 documents billingFrequency.intervalCount (issue 18): a whole number only.
+    line = only.api_request(version=2).to_dict()["cart"]["lineItems"][0]
+    assert line["subscriptionOverrides"] == {"billingFrequency": {"intervalCount": 3}}
+    with pytest.raises(UnsupportedFieldError, match="interval_count"):
+        builder.api_request(version=2)

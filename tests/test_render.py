@@ -1,10 +1,9 @@
-"""Rendering: golden files for every snippet and mode, escaping properties, render errors."""
+"""The snippets: golden files for every snippet and mode, escaping properties, render errors."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,9 +12,6 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from sblgen import (
-    LOADER_PATH,
-    PaymentContact,
-    Product,
     RenderError,
     SblOptions,
     SecureRequest,
@@ -23,48 +19,15 @@ from sblgen import (
     button,
     buttons,
     embed,
-    html_safe_json,
-    loader_js,
     loader_tag,
     push,
     script_tag,
     secure,
     session_init,
 )
-from sblgen import render as render_module
 from tests.conftest import Golden
 from tests.hostile import hostile_session
-
-TEST_SHOP = "acme.test.onfastspring.com/popup-acme"
-LIVE_SHOP = "acme.onfastspring.com/popup-acme"
-SESSION = Session(
-    reset=True,
-    products=[Product(path="pro-plan", quantity=1), Product(path="addon", quantity=2)],
-    coupon="SPRING",
-    payment_contact=PaymentContact(email="ann@example.com", first_name="Ann"),
-)
-ALL_OPTIONS = SblOptions(
-    storefront=TEST_SHOP,
-    access_key="ABC_123",
-    continuous=True,
-    debug=True,
-    animate_fader=False,
-    data_callback="onData",
-    error_callback="onError",
-    validation_callback="onValidation",
-    before_requests_callback="beforeRequests",
-    after_requests_callback="afterRequests",
-    before_markup_callback="beforeMarkup",
-    after_markup_callback="afterMarkup",
-    markup_helpers_callback="markupHelpers",
-    decorate_callback="decorateUrl",
-    popup_closed="onPopupClosed",
-    popup_event_received="onPopupEvent",
-    popup_webhook_received="onPopupWebhook",
-    loading="async",
-)
-PLAIN_SECURE = SecureRequest.plaintext({"coupon": "SPRING"})
-KEYED = SblOptions(storefront=TEST_SHOP, access_key="KEY")
+from tests.render_cases import ALL_OPTIONS, KEYED, LIVE_SHOP, PLAIN_SECURE, SESSION, TEST_SHOP
 
 GOLDEN_CASES: dict[str, Any] = {
     "script_tag/minimal.html": lambda: script_tag(TEST_SHOP),
@@ -128,70 +91,7 @@ def test_markup_is_safe_in_jinja_without_safe_filter() -> None:
     assert html == str(session_init(SESSION))
 
 
-def test_frames_equal_full_template_render() -> None:
-    """The frame-filled fast path gives exactly what rendering the template gives."""
-    data = render_module._model_json(SESSION)
-    for nonce in (None, "abc123"):
-        full = render_module._render("session_init.html", nonce=nonce, data=Markup(data))
-        assert session_init(SESSION, nonce=nonce) == full
-        full = render_module._render(
-            "apply.html", nonce=nonce, apply=render_module._apply_js(), op="push", data=Markup(data)
-        )
-        assert push(SESSION, nonce=nonce) == full
-    options = ALL_OPTIONS
-    full = render_module._render(
-        "script_tag.html",
-        src=options.script_src,
-        attrs=options.data_attributes(),
-        nonce="n0nce",
-        loading="async",
-    )
-    assert script_tag(options, nonce="n0nce") == full
-
-
-def test_loader_is_shipped_and_shares_the_inline_runtime() -> None:
-    assert LOADER_PATH.is_file()
-    source = loader_js()
-    assert "/*sblgen:apply*/" in source
-    assert str(render_module._apply_js()) in source
-    assert str(render_module._apply_js()) in str(push(SESSION))
-
-
 # ---------------------------------------------------------------- render-time errors
-
-
-def test_clean_needs_continuous() -> None:
-    session = Session(checkout=True, clean=True)
-    with pytest.raises(RenderError, match="no data-continuous"):
-        session_init(session, options=SblOptions(storefront=TEST_SHOP))
-    with pytest.raises(RenderError, match="pass options="):
-        push(session)
-    assert "clean" in session_init(
-        session, options=SblOptions(storefront=TEST_SHOP, continuous=True)
-    )
-
-
-def test_plaintext_secure_refused_on_live_storefront() -> None:
-    with pytest.raises(RenderError, match="cannot go to the live storefront"):
-        secure(PLAIN_SECURE, storefront=LIVE_SHOP)
-    with pytest.raises(RenderError, match="cannot go to the live storefront"):
-        embed(SblOptions(storefront=LIVE_SHOP, access_key="K"), secure_request=PLAIN_SECURE)
-    with pytest.raises(RenderError, match="cannot go to the live storefront"):
-        session_init(
-            Session(secure=PLAIN_SECURE), options=SblOptions(storefront=LIVE_SHOP, access_key="K")
-        )
-    with pytest.raises(RenderError, match="needs the storefront"):
-        secure(PLAIN_SECURE)
-
-
-def test_secure_needs_access_key() -> None:
-    with pytest.raises(RenderError, match="without data-access-key"):
-        secure(PLAIN_SECURE, options=SblOptions(storefront=TEST_SHOP))
-
-
-def test_encrypted_secure_allowed_on_live() -> None:
-    request = SecureRequest(payload="QUJD", key="REVG")
-    assert "REVG" in secure(request, options=SblOptions(storefront=LIVE_SHOP, access_key="K"))
 
 
 @pytest.mark.parametrize("nonce", ["", "a b", '"><script>', "x" * 300])
@@ -200,24 +100,6 @@ def test_bad_nonce(nonce: str) -> None:
         session_init(SESSION, nonce=nonce)
     with pytest.raises(RenderError, match="not a CSP nonce"):
         script_tag(TEST_SHOP, nonce=nonce)
-
-
-@pytest.mark.parametrize(
-    "url",
-    ["javascript:alert(1)", " javascript:x", "JAVASCRIPT:x", "data:text/js,x", "a b", "\x00x"],
-)
-def test_script_urls_are_urls(url: str) -> None:
-    for field in ("src", "loader_src"):
-        with pytest.raises(ValueError, match="is not a script URL"):
-            SblOptions(storefront=TEST_SHOP, **{field: url})
-
-
-@pytest.mark.parametrize(
-    "url",
-    ["https://cdn.example.com/sbl.js", "HTTP://x/y.js", "//cdn.example/x.js", "/s/l.js", "l.js"],
-)
-def test_script_urls_accepted(url: str) -> None:
-    assert SblOptions(storefront=TEST_SHOP, src=url, loader_src=url).script_src == url
 
 
 def test_button_errors() -> None:
@@ -233,32 +115,6 @@ def test_button_errors() -> None:
         button("a\x00b", product="p")
 
 
-def test_plain_dicts_get_a_clear_type_error() -> None:
-    """The typed API takes models; a dict says how to make one (not an AttributeError)."""
-    data: Any = {"products": [{"path": "p", "quantity": 1}]}
-    calls: dict[str, Callable[[], object]] = {
-        "session_init": lambda: session_init(data),
-        "push": lambda: push(data),
-        "buttons": lambda: buttons(data),
-        "embed": lambda: embed(TEST_SHOP, session=data),
-        "secure": lambda: secure({"payload": {}, "key": ""}, storefront=TEST_SHOP),  # type: ignore[arg-type]
-    }
-    for what, call in calls.items():
-        with pytest.raises(TypeError, match=rf"^{what}: expected a sblgen\.\w+, not dict; "):
-            call()
-
-
-def test_options_validation() -> None:
-    from pydantic import ValidationError
-
-    with pytest.raises(ValidationError, match="not a JavaScript function name"):
-        SblOptions(storefront=TEST_SHOP, popup_closed="alert(1)")
-    with pytest.raises(ValidationError, match="not an SBL version"):
-        SblOptions(storefront=TEST_SHOP, version="latest")
-    with pytest.raises(ValidationError, match="not a FastSpring storefront"):
-        SblOptions(storefront="example.com")
-
-
 def test_attribute_values_are_escaped() -> None:
     tag = script_tag(
         SblOptions(storefront=TEST_SHOP, access_key='a"b<c>&', src="https://x/?a=1&b=2")
@@ -268,13 +124,6 @@ def test_attribute_values_are_escaped() -> None:
     label = button('<img src=x onerror="alert(1)">', product="p")
     assert "<img" not in label
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in label
-
-
-def test_html_safe_json() -> None:
-    text = json.dumps({"a": "</script><!--&'\u2028\u2029"}, ensure_ascii=False)
-    safe = html_safe_json(text)
-    assert not re.search(r"[<>&'\u2028\u2029]", safe)
-    assert json.loads(safe) == json.loads(text)
 
 
 # ---------------------------------------------------------------- properties

@@ -71,10 +71,27 @@ def test_rejects_non_string() -> None:
 def test_session_url() -> None:
     sf = Storefront.parse("acme.test.onfastspring.com/popup-acme")
     assert sf.session_url("Xy12AbCdEf34GhIj") == (
-        "https://acme.test.onfastspring.com/session/Xy12AbCdEf34GhIj"
+        "https://acme.test.onfastspring.com/popup-acme/session/Xy12AbCdEf34GhIj"
     )
     with pytest.raises(StorefrontError):
         sf.session_url("../x y")
+    with pytest.raises(StorefrontError, match="plain 'open checkout'"):
+        sf.session_url("tooShort")
+
+
+def test_session_url_keeps_the_storefront_path_for_every_type() -> None:
+    """The SBL opens ``https://<data-storefront>/session/<id>``: host and path."""
+    sid = "Xy12AbCdEf34GhIj"
+    for value, url in [
+        ("acme.onfastspring.com/popup-acme", "https://acme.onfastspring.com/popup-acme"),
+        ("acme.onfastspring.com/acme", "https://acme.onfastspring.com/acme"),
+        (
+            "acme.test.onfastspring.com/embedded-acme",
+            "https://acme.test.onfastspring.com/embedded-acme",
+        ),
+        ("acme.onfastspring.com", "https://acme.onfastspring.com"),
+    ]:
+        assert Storefront.parse(value).session_url(sid) == f"{url}/session/{sid}"
 
 
 def test_pydantic_field() -> None:

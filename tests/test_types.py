@@ -3,50 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
-import pycountry
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from sblgen import types as t
-from tests.conftest import TODAY
-
-
-def test_country_table_matches_pycountry() -> None:
-    assert t.countries() == {c.alpha_2 for c in pycountry.countries}
-
-
-def test_language_table_matches_pycountry() -> None:
-    expected = {lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
-    assert t.languages() == expected
-
-
-def test_currency_table_matches_pycountry() -> None:
-    assert t.currencies() == {c.alpha_3 for c in pycountry.currencies}
-
-
-@pytest.mark.parametrize(
-    ("fn", "good", "normal", "bad"),
-    [
-        (t.country_code, "de", "DE", "XX"),
-        (t.language_code, "EN", "en", "xx"),
-        (t.currency_code, "eur", "EUR", "EURO"),
-        (t.product_path, "pro-plan_2.x", "pro-plan_2.x", "pro plan"),
-        (t.coupon_code, "WELCOME10", "WELCOME10", "TEN OFF"),
-        (t.js_identifier, "$on_closed1", "$on_closed1", "alert(1)"),
-    ],
-)
-def test_codes(fn: Any, good: str, normal: str, bad: str) -> None:
-    assert fn(good) == normal
-    with pytest.raises(ValueError, match=repr(bad).replace("(", r"\(").replace(")", r"\)")):
-        fn(bad)
-    with pytest.raises(ValueError, match="must be a string"):
-        fn(42)
 
 
 @pytest.mark.parametrize("name", ["", "-lead", "a" * 256, "x/y", "ü", "a\nb"])
@@ -132,38 +96,38 @@ def test_tag_map() -> None:
         adapter.validate_python(["a"])
 
 
-def test_future_date_uses_frozen_today() -> None:
-    assert t.today() == TODAY
-    assert t.future_date("2026-11-25") == date(2026, 11, 25)
-    with pytest.raises(ValueError, match="not in the future"):
-        t.future_date("2026-11-24")
-    with t.frozen_today(date(2020, 1, 1)):
-        assert t.future_date("2026-11-24") == date(2026, 11, 24)
-
-
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        ("2026/12/01", "yyyy-mm-dd"),
-        ("2026-02-30", "real calendar date"),
-        ("26-12-01", "yyyy-mm-dd"),
-        (datetime(2030, 1, 1), "is a datetime"),
-        (20301231, "not a date"),
-    ],
-)
-def test_future_date_rejects(value: object, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        t.future_date(value)
-
-
-def test_future_date_context_today() -> None:
-    adapter = TypeAdapter(t.FutureDate)
-    assert adapter.validate_python("2021-01-02", context={"today": date(2021, 1, 1)}) == date(
-        2021, 1, 2
-    )
-
-
 def test_proto_tag_name_refused() -> None:
     """JavaScript object literals treat "__proto__" as the prototype: the tag would vanish."""
     with pytest.raises(ValidationError, match="'__proto__' cannot be a tag name"):
         TypeAdapter(t.TagMap).validate_python({"__proto__": "x"})
+
+
+@pytest.mark.parametrize("length", [1, 10])
+def test_session_id_of_ten_characters_or_fewer_is_refused_saying_why(length: int) -> None:
+    """The SBL reads a checkout string of <= 10 characters as a plain checkout."""
+    with pytest.raises(ValueError, match="10 characters or fewer as a plain 'open checkout'"):
+        t.session_id("a" * length)
+
+
+@pytest.mark.parametrize("length", [t.SESSION_ID_MIN_LENGTH, 128])
+def test_session_id_longer_than_ten_characters_is_accepted(length: int) -> None:
+    assert t.session_id("a" * length) == "a" * length
+
+
+@pytest.mark.parametrize("value", ["a" * 129, "abcdefghij/k", "abcdefghij k", "abcdefghijé"])
+def test_session_id_outside_the_url_safe_alphabet_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="is not a Sessions API session id"):
+        t.session_id(value)
+
+
+def test_session_id_rule_on_every_path() -> None:
+    """The model field, the checkout value and the builder all apply the one rule."""
+    from sblgen import CheckoutBuilder, Session
+
+    with pytest.raises(ValidationError, match="as a plain 'open checkout'"):
+        Session(checkout="a" * 10)
+    with pytest.raises(ValidationError, match="as a plain 'open checkout'"):
+        TypeAdapter(t.SessionId).validate_python("a" * 10)
+    with pytest.raises(ValidationError, match="as a plain 'open checkout'"):
+        CheckoutBuilder().checkout("a" * 10).session()
+    assert Session(checkout="a" * 11).to_dict() == {"checkout": "a" * 11}

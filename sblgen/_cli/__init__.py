@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from sblgen._cli import api, render, secure, session, site
+from sblgen._cli import api, render, secure, session, site, webhook
 
-COMMAND_MODULES = (session, secure, render, api, site)
+COMMAND_MODULES = (session, secure, render, api, webhook, site)

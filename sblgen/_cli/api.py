@@ -1,4 +1,4 @@
-"""``sblgen api create-session`` and ``sblgen webhook verify``."""
+"""``sblgen api create-session`` and ``sblgen api v2 ...``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, env_value, load_data, read_bytes
+from sblgen._cli.common import EXIT_OK, load_data
 from sblgen.errors import InputFileError
 
 
@@ -25,12 +25,18 @@ def register(commands: Any) -> None:
     create.add_argument("--timeout", type=float, default=10.0)
     create.set_defaults(handler=_create_session)
 
-    v2 = sub.add_parser("v2", help="Sessions API v2 (sessions under a checkout path)")
+    v2 = sub.add_parser(
+        "v2",
+        help="Sessions API v2 (sessions under a checkout path)",
+        description="Sessions API v2. Credentials: FASTSPRING_API_USERNAME / "
+        "FASTSPRING_API_PASSWORD (HTTP Basic), or FASTSPRING_OAUTH_CLIENT_ID / "
+        "FASTSPRING_OAUTH_CLIENT_SECRET (OAuth2; token URL: FASTSPRING_OAUTH_TOKEN_URL).",
+    )
     v2sub = v2.add_subparsers(dest="v2_command", metavar="ACTION", required=True)
     commands_v2 = {
         "create-session": ("create a session; prints the session JSON", ["body"]),
         "get": ("print a session", ["session_id"]),
-        "add-item": ("add a line item; prints the session JSON", ["session_id", "item"]),
+        "add-item": ("add a line item; prints the line item JSON", ["session_id", "item"]),
         "remove-item": ("remove a product from the cart", ["session_id", "product_path"]),
     }
     for name, (text, positionals) in commands_v2.items():
@@ -39,6 +45,13 @@ def register(commands: Any) -> None:
             "--checkout", required=True, metavar="STORE/CHECKOUT", help="e.g. acme/popup-acme"
         )
         command.add_argument("--timeout", type=float, default=10.0)
+        command.add_argument(
+            "--on-warning",
+            choices=("log", "raise", "ignore"),
+            default="log",
+            help="FastSpring warnings on a created session: print them to stderr (log, the "
+            "default), fail (raise) or ignore them",
+        )
         for positional in positionals:
             if positional in ("body", "item"):
                 command.add_argument(positional, nargs="?", default="-", metavar="JSON|-")
@@ -46,29 +59,12 @@ def register(commands: Any) -> None:
                 command.add_argument(positional, metavar=positional.upper())
         command.set_defaults(handler=_v2, v2_action=name)
 
-    webhook = commands.add_parser("webhook", help="check FastSpring webhook signatures")
-    wsub = webhook.add_subparsers(dest="webhook_command", metavar="ACTION", required=True)
-    verify = wsub.add_parser(
-        "verify",
-        help="check X-FS-Signature over a raw body (exit 0 valid, 1 invalid)",
-    )
-    verify.add_argument("--secret", action="append", default=[], help="repeat for rotation")
-    verify.add_argument(
-        "--secret-env",
-        action="append",
-        default=[],
-        metavar="VAR",
-        help="environment variable holding a secret (keeps it out of `ps`); repeatable",
-    )
-    verify.add_argument("--signature", required=True, help="the X-FS-Signature header value")
-    verify.add_argument("body", nargs="?", default="-", metavar="BODY_FILE|-")
-    verify.set_defaults(handler=_verify)
-
 
 def _create_session(args: argparse.Namespace) -> int:
     from sblgen.api.client import Client
     from sblgen.api.models import SessionRequest
-    from sblgen.render import SblOptions, embed, session_init
+    from sblgen.options import SblOptions
+    from sblgen.render import checkout_snippet, session_init
 
     request = SessionRequest.model_validate(load_data(args.request))
     with Client(timeout=args.timeout) as client:
@@ -78,7 +74,7 @@ def _create_session(args: argparse.Namespace) -> int:
     if args.storefront:
         options = SblOptions.model_validate({"storefront": args.storefront})
         print(f"hosted checkout: {response.hosted_url(options.storefront)}")
-        print(embed(options, session=response.checkout_session(), with_buttons=False))
+        print(checkout_snippet(response, options))
     else:
         print(session_init(response.checkout_session()))
     return EXIT_OK
@@ -86,7 +82,7 @@ def _create_session(args: argparse.Namespace) -> int:
 
 def _v2(args: argparse.Namespace) -> int:
     from sblgen.api.client import Client
-    from sblgen.api.v2 import CheckoutPath, LineItem, SessionCreate
+    from sblgen.api.v2 import CheckoutPath, SessionCreate, V2LineItem
 
     try:
         path = CheckoutPath.parse(args.checkout)
@@ -98,8 +94,8 @@ def _v2(args: argparse.Namespace) -> int:
         if args.v2_action == "create-session"
         else None
     )
-    item = LineItem.model_validate(load_data(args.item)) if args.v2_action == "add-item" else None
-    with Client(timeout=args.timeout) as client:
+    item = V2LineItem.model_validate(load_data(args.item)) if args.v2_action == "add-item" else None
+    with Client(timeout=args.timeout, on_warning=args.on_warning) as client:
         checkout = client.checkout(path)
         if body is not None:
             result: Any = checkout.create(body)
@@ -114,22 +110,4 @@ def _v2(args: argparse.Namespace) -> int:
         print(json.dumps({"ok": True}))
     else:
         print(json.dumps(result.model_dump(mode="json", by_alias=True), ensure_ascii=False))
-    return EXIT_OK
-
-
-def _verify(args: argparse.Namespace) -> int:
-    from sblgen.errors import WebhookSignatureError
-    from sblgen.webhooks import parse_events, verify_signature
-
-    secrets = [*args.secret, *(env_value(name) for name in args.secret_env)]
-    if not secrets:
-        raise InputFileError("Give the webhook secret with --secret-env VAR (or --secret).")
-    body = read_bytes(args.body)
-    try:
-        verify_signature(body, args.signature, secrets)
-    except WebhookSignatureError as err:
-        print(f"invalid: {err}")
-        return EXIT_FAILURE
-    events = parse_events(body).events
-    print(f"valid: {len(events)} event(s): {', '.join(e.type for e in events)}")
     return EXIT_OK

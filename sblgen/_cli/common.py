@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sblgen._model import error_messages
+from sblgen._model import error_lines
 from sblgen.errors import InputFileError
 
 EXIT_OK = 0
@@ -74,6 +74,4 @@ def load_data(source: str) -> Any:
 
 def format_validation_error(err: ValidationError) -> Iterator[str]:
     """Each error as ``path.to.field: message`` (``(top level)`` for whole-object rules)."""
-    for loc, message in error_messages(err):
-        where = ".".join(str(part) for part in loc) or "(top level)"
-        yield f"{where}: {message}"
+    yield from error_lines(err)

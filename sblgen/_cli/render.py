@@ -32,7 +32,8 @@ def register(commands: Any) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from sblgen.render import LOADER_PATH, SblOptions, embed
+    from sblgen.options import SblOptions
+    from sblgen.render import LOADER_PATH, embed
     from sblgen.secure_request import SecureRequest
     from sblgen.session import Session
 

@@ -9,14 +9,15 @@ from typing import Any
 from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, env_value, load_data
 from sblgen.errors import InputFileError
 
+_KEYGEN_HELP = "create privatekey.pem and publicCert.pem for secure payloads"
+_KEYGEN_DESCRIPTION = (
+    "Create an RSA-2048 private key (mode 0600) and a self-signed certificate to upload to "
+    "FastSpring. Existing files are kept unless --force."
+)
+
 
 def register(commands: Any) -> None:
-    keygen = commands.add_parser(
-        "keygen",
-        help="create privatekey.pem and publicCert.pem for secure payloads",
-        description="Create an RSA-2048 private key (mode 0600) and a self-signed certificate "
-        "to upload to FastSpring. Existing files are kept unless --force.",
-    )
+    keygen = commands.add_parser("keygen", help=_KEYGEN_HELP, description=_KEYGEN_DESCRIPTION)
     keygen.add_argument("--out-dir", required=True, metavar="DIR")
     keygen.add_argument("--force", action="store_true", help="replace existing files")
     keygen.set_defaults(handler=_keygen)
@@ -60,7 +61,7 @@ def _password(args: argparse.Namespace) -> str | None:
 
 
 def _keygen(args: argparse.Namespace) -> int:
-    from sblgen.crypto import generate_key_pair
+    from sblgen.keygen import generate_key_pair
 
     key_path, cert_path = generate_key_pair(args.out_dir, force=args.force)
     print(f"wrote {key_path} (keep it secret, on the server)")

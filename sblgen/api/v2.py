@@ -1,59 +1,36 @@
-"""FastSpring Sessions API v2: models and the checkout path.
+"""FastSpring Sessions API v2: the request bodies, and every name of the v2 data.
 
 Since 2026-03-31 FastSpring calls ``POST /sessions`` (v1) legacy and points new integrations
 to v2: sessions live under a checkout path (``/v2/checkouts/{store}/{checkout}/sessions``)
-and can be read, overwritten, and have items and the customer changed after creation.
+and can be read, replaced, and have items and the customer changed after creation.
 
-FastSpring's published v2 schema is incomplete. Request models therefore offer one explicit,
-typed escape hatch, ``extra_fields``: fields sblgen does not know yet, sent exactly as given
-(never silently dropped) and refused when they collide with a known field. Response models
-keep unknown fields readable in ``model_extra``.
+The models follow FastSpring's published OpenAPI definitions field for field, in the schema's
+order, with its length limits and enums. Where FastSpring's own examples disagree with the
+schema, sblgen accepts both forms and sends the schema's:
+
+- payment methods are accepted in any case (one example sends ``"card"``) and the SBL's
+  names (``applepay``) are mapped; they are always **sent UPPERCASE** (``CARD``,
+  ``APPLE_PAY``), as the ``PaymentMethodType`` enum spells them;
+- ``quantityDefault: true`` is read as ``1``, and a line-level ``imageUrl`` is moved into
+  ``descriptions.imageUrl`` (the schema's only place for it);
+- a contact's old ``phone`` is read as ``phoneNumber``, which is what is sent;
+- ``billToAddress.country`` is kept: both create examples send it, the schema lacks it.
+
+Every request model also takes ``extra_fields``: fields FastSpring adds after these
+definitions, sent exactly as given (never silently dropped) and refused when they collide
+with a known field. Response models (:mod:`sblgen.api.v2_responses`) keep unknown fields in
+``model_extra``. What the definitions leave open is listed in the project's
+``docs/sessions-api-fields.md`` ("Still unconfirmed").
 
 >>> body = SessionCreate(
 ...     locale="en", country="NL", live=True,
 ...     customer=Customer(bill_to_contact=Contact(email="ada@example.com",
 ...                                               first_name="Ada", last_name="Lovelace")),
-...     cart=Cart(line_items=[LineItem(product_path="demo-product-1", quantity=1,
-...                                    custom_price=CustomPrice(unit_price={"EUR": 500}))]),
-...     extra_fields={"currency": "EUR"})
+...     cart=Cart(line_items=[V2LineItem(product_path="demo-product-1", quantity=1,
+...                                      custom_price=CustomPrice(unit_price={"EUR": 500}))]),
+...     payment_methods_order="ideal, card")
 >>> body.to_json()
-'{"locale":"en","country":"NL","live":true,"customer":{"billToContact":{"email":"ada@example.com","firstName":"Ada","lastName":"Lovelace"}},"cart":{"lineItems":[{"productPath":"demo-product-1","quantity":1,"customPrice":{"unitPrice":{"EUR":500}}}]},"currency":"EUR"}'
-
-Assumptions taken where FastSpring's documentation is UNCONFIRMED (see SESSIONS_V2.md;
-each is a place a maintainer with the live docs should check):
-
-1. Payment methods path: ``GET .../sessions/{sessionId}/payment-methods``; its response is
-   returned as parsed JSON, untyped (shape unknown).
-2. Create/update body: the JSON names ``locale``, ``country`` and ``buyerIp`` (inferred from
-   the descriptions and a FastSpring employee's demo). The coupon/promotion field inside
-   ``cart`` and a top-level ``currency`` are not modelled: send them with ``extra_fields``.
-3. Sub-schemas: ``customPrice`` has ``unitPrice`` (currency -> amount); ``descriptions``
-   and ``subscriptionOverrides`` are free JSON objects; contacts have ``email``,
-   ``firstName``, ``lastName`` plus ``company`` and ``phone`` (the last two unconfirmed);
-   addresses have ``addressLine1``, ``addressLine2``, ``city``, ``region``, ``postalCode``,
-   ``country`` (unconfirmed). Anything else goes in ``extra_fields``.
-4. The session object: ``id``, ``live``, ``currency``, ``expires``, ``cart.lineItems``,
-   ``checkoutUrls.webcheckoutUrl`` and ``checkoutStatus`` are typed; all other fields
-   (totals such as ``cart.withTaxNetTotal``) stay in ``model_extra``. ``checkoutStatus`` is
-   accepted as a string or an array and always read as a list; ``expires`` as an ISO-8601
-   string or epoch milliseconds.
-5. Add item, update items, update customer and update session answer either with the session
-   object or with no body; the client returns the session when the body is one, else
-   ``None``. Remove item answers 204. Status codes not documented (GET, PUT) are accepted as
-   any 2xx.
-6. Error bodies have no documented shape: every error keeps the raw status and body text;
-   ``message`` (or a string ``error``) is shown when present.
-7. Rate limiting may show up as 404 (v1-era docs) or 429; 429/503 are retried honouring
-   ``Retry-After`` like v1. No idempotency key exists, so create and add-item are never
-   retried once sent; GET and the PUTs (replacements, idempotent) are.
-8. Checkout ids need not follow ``{checkoutType}-{checkoutName}`` (``main`` is seen): any
-   non-empty segment is accepted.
-9. Enum case: ``quantityBehavior`` is accepted in any case (``allow``/``lock``/``hide``) and
-   sent UPPERCASE, like ``shipToType``; payment methods are accepted in any case and sent
-   lowercase, as FastSpring's own demo sends them. ``paymentMethodsOrder`` and
-   ``hidePaymentMethods`` also accept a comma-separated string.
-10. Session lifetime: no request field is known; ``expires`` is read from the response.
-11. Every call is authenticated (HTTP Basic); behaviour of unauthenticated calls is not used.
+'{"locale":"en","country":"NL","live":true,"customer":{"billToContact":{"email":"ada@example.com","firstName":"Ada","lastName":"Lovelace"}},"cart":{"lineItems":[{"productPath":"demo-product-1","quantity":1,"customPrice":{"unitPrice":{"EUR":500}}}]},"paymentMethodsOrder":["IDEAL","CARD"]}'
 """
 
 from __future__ import annotations
@@ -61,151 +38,93 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
-from urllib.parse import quote
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BeforeValidator,
     Field,
-    GetCoreSchemaHandler,
     JsonValue,
     SerializerFunctionWrapHandler,
     model_serializer,
     model_validator,
 )
-from pydantic_core import core_schema
 
-from sblgen._model import ResponseModel, WireModel, dumps_compact
-from sblgen.errors import StorefrontError
-from sblgen.session import Session
+from sblgen._model import WireModel, as_model, dumps_compact
+from sblgen.api.v2_path import CheckoutPath, url_segment
+from sblgen.api.v2_responses import (
+    CheckoutUrls,
+    V2AddressResponse,
+    V2Cart,
+    V2ContactResponse,
+    V2CustomerResponse,
+    V2ErrorBody,
+    V2FieldError,
+    V2Interval,
+    V2ItemPrice,
+    V2OrderItem,
+    V2PaymentMethod,
+    V2PaymentMethods,
+    V2ProductDescription,
+    V2SavedPaymentMethod,
+    V2Session,
+    V2Subscription,
+    V2Warning,
+)
+from sblgen.api.v2_types import (
+    AbsoluteUrl,
+    IntervalUnit,
+    LanguageMap,
+    PaymentMethods,
+    PaymentMethodType,
+)
 from sblgen.types import (
     CountryCode,
     Email,
     FrozenList,
+    PositiveInt,
     PriceMap,
     ProductPath,
     TagMap,
-    Timestamp,
     first_duplicate,
 )
 
-if TYPE_CHECKING:  # pragma: no cover
-    from markupsafe import Markup
-
-    from sblgen.render import SblOptions
-    from sblgen.storefront import Storefront
-
 __all__ = [
-    "Address",
     "Cart",
     "CheckoutPath",
+    "CheckoutUrls",
     "Contact",
     "CustomPrice",
+    "CustomPriceDiscount",
     "Customer",
-    "LineItem",
+    "Interval",
+    "PaymentMethodType",
+    "ProductDescription",
     "SessionCreate",
     "SessionUpdate",
+    "SubscriptionAttribute",
+    "V2Address",
+    "V2AddressResponse",
+    "V2Cart",
+    "V2ContactResponse",
+    "V2CustomerResponse",
+    "V2ErrorBody",
+    "V2FieldError",
+    "V2Interval",
+    "V2ItemPrice",
+    "V2LineItem",
+    "V2OrderItem",
+    "V2PaymentMethod",
+    "V2PaymentMethods",
+    "V2ProductDescription",
+    "V2SavedPaymentMethod",
     "V2Session",
+    "V2Subscription",
+    "V2Warning",
+    "url_segment",
+    "v2_body",
 ]
-
-# --------------------------------------------------------------------------- checkout path
-
-_SEGMENT = re.compile(r"(?!\.\.?$)[^/\s]{1,128}")
-
-
-def url_segment(value: str, what: str = "URL path segment") -> str:
-    """``value`` percent-encoded as exactly one URL path segment.
-
-    ``.`` and ``..`` are refused: HTTP clients resolve them as dot segments, which would
-    send the request to another endpoint.
-
-    >>> url_segment("SE1/../x")
-    'SE1%2F..%2Fx'
-    >>> url_segment("..")
-    Traceback (most recent call last):
-    ValueError: '..' is not a URL path segment ('.' and '..' would change the endpoint).
-    """
-    if value in (".", ".."):
-        raise ValueError(f"{value!r} is not a {what} ('.' and '..' would change the endpoint).")
-    return quote(value, safe="")
-
-
-@dataclass(frozen=True, slots=True)
-class CheckoutPath:
-    """``{storeId}/{checkoutId}``: where v2 sessions live. Each segment is percent-encoded
-    on its own; the slash between them is a real path separator.
-
-    >>> path = CheckoutPath.parse("examplestore/popup-checkout")
-    >>> path.url_path
-    'examplestore/popup-checkout'
-    >>> CheckoutPath.from_storefront("acme.test.onfastspring.com/popup-acme").value
-    'acme/popup-acme'
-    """
-
-    store: str
-    checkout: str
-
-    @classmethod
-    def parse(cls, text: str | CheckoutPath) -> CheckoutPath:
-        """Parse ``store/checkout``; anything else raises ``ValueError``."""
-        if isinstance(text, CheckoutPath):
-            return text
-        if not isinstance(text, str):
-            raise ValueError(f"A checkout path must be a string, not {type(text).__name__}.")
-        parts = text.strip().strip("/").split("/")
-        if len(parts) != 2 or not all(_SEGMENT.fullmatch(p) for p in parts):
-            raise ValueError(
-                f"{text!r} is not a checkout path; use 'store/checkout' as in the FastSpring "
-                "app, for example 'acme/popup-acme' (two segments)."
-            )
-        return cls(parts[0], parts[1])
-
-    @classmethod
-    def from_storefront(cls, storefront: Storefront | str) -> CheckoutPath:
-        """The checkout path of a storefront (``acme.test.onfastspring.com/popup-acme`` ->
-        ``acme/popup-acme``)."""
-        from sblgen.storefront import Storefront
-
-        sf = Storefront.parse(storefront)
-        if not sf.path:
-            raise StorefrontError(
-                f"{sf.value!r} has no checkout path; use the full storefront such as "
-                f"'{sf.host}/popup-{sf.store_id}'."
-            )
-        return cls(sf.store_id, sf.path)
-
-    def matches(self, storefront: Storefront | str) -> bool:
-        """True when this path and the storefront name the same store and checkout."""
-        try:
-            return self == CheckoutPath.from_storefront(storefront)
-        except StorefrontError:
-            return False
-
-    @property
-    def value(self) -> str:
-        return f"{self.store}/{self.checkout}"
-
-    @property
-    def url_path(self) -> str:
-        """Both segments percent-encoded separately, joined by a real ``/``."""
-        return f"{url_segment(self.store)}/{url_segment(self.checkout)}"
-
-    def __str__(self) -> str:
-        return self.value
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            cls.parse,
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda p: p.value, when_used="json"
-            ),
-        )
-
 
 # --------------------------------------------------------------------------- request base
 
@@ -245,14 +164,6 @@ def _upper(value: Any) -> Any:
     return value.upper() if isinstance(value, str) else value
 
 
-def _methods(value: Any) -> Any:
-    if isinstance(value, str):
-        value = [part for part in (p.strip() for p in value.split(",")) if part]
-    if isinstance(value, list | tuple):
-        return [m.lower() if isinstance(m, str) else m for m in value]
-    return value
-
-
 def _ip(value: str) -> str:
     try:
         ipaddress.ip_address(value)
@@ -262,41 +173,66 @@ def _ip(value: str) -> str:
 
 
 _LOCALE = r"^[A-Za-z]{2}(?:[-_][A-Za-z]{2})?$"
-PaymentMethods = Annotated[
-    list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]], BeforeValidator(_methods)
-]
+_EXTERNAL_ID = re.compile(r"[_a-zA-Z0-9-]+")
+
+
+def _external_account_id(value: str) -> str:
+    if not _EXTERNAL_ID.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not an externalAccountId; use letters, digits, '_' or '-' only "
+            "(4 to 512 characters)."
+        )
+    return value
+
+
+_Text50 = Annotated[str, Field(max_length=50)]
+_Text64 = Annotated[str, Field(max_length=64)]
+_Text255 = Annotated[str, Field(max_length=255)]
+_Text256 = Annotated[str, Field(max_length=256)]
 
 
 class Contact(V2Model):
-    """``billToContact`` / ``shipToContact``."""
+    """``billToContact`` / ``shipToContact``. ``phone`` (an older name) is read as
+    ``phoneNumber``, which is what is sent.
 
-    email: Email | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    company: str | None = None
-    phone: str | None = None
+    >>> Contact.model_validate({"firstName": "Ada", "phone": "555"}).to_json()
+    '{"firstName":"Ada","phoneNumber":"555"}'
+    """
+
+    email: Annotated[Email, Field(max_length=255)] | None = None
+    first_name: _Text50 | None = None
+    last_name: _Text50 | None = None
+    company: _Text255 | None = None
+    phone_number: _Text64 | None = Field(
+        default=None, validation_alias=AliasChoices("phoneNumber", "phone_number", "phone")
+    )
 
 
-class Address(V2Model):
-    """``billToAddress`` / ``shipToAddress`` (sub-fields unconfirmed: see assumption 3)."""
+class V2Address(V2Model):
+    """``billToAddress`` / ``shipToAddress``. ``country`` is not in the schema (its billing
+    country is the body's top-level ``country``), but both of FastSpring's create examples
+    send it, so it is kept."""
 
-    address_line1: str | None = None
-    address_line2: str | None = None
-    city: str | None = None
-    region: str | None = None
-    postal_code: str | None = None
+    address_line1: _Text256 | None = None
+    address_line2: _Text256 | None = None
+    city: _Text256 | None = None
+    region: _Text256 | None = None
+    postal_code: _Text50 | None = None
     country: CountryCode | None = None
 
 
 class Customer(V2Model):
-    """The buyer: create body ``customer`` and ``PUT .../customer``."""
+    """The buyer: create body ``customer`` and ``PUT .../customer`` (``CustomerRequest``)."""
 
     account_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-    external_account_id: Annotated[str, Field(min_length=4, max_length=512)] | None = None
+    external_account_id: (
+        Annotated[str, Field(min_length=4, max_length=512), AfterValidator(_external_account_id)]
+        | None
+    ) = None
     bill_to_contact: Contact | None = None
-    bill_to_address: Address | None = None
+    bill_to_address: V2Address | None = None
     ship_to_contact: Contact | None = None
-    ship_to_address: Address | None = None
+    ship_to_address: V2Address | None = None
     ship_to_type: (
         Annotated[Literal["SAME_AS_BILL_TO", "GIFT_PURCHASE", "SHIP_TO"], BeforeValidator(_upper)]
         | None
@@ -306,31 +242,138 @@ class Customer(V2Model):
     tax_id_region: Annotated[str, Field(min_length=1, max_length=2)] | None = None
 
 
+class ProductDescription(V2Model):
+    """``descriptions``: the product's title, post-purchase instructions and summary per
+    language (``LanguageMap``), and its image."""
+
+    display: LanguageMap | None = None
+    instructions: LanguageMap | None = None
+    summary: LanguageMap | None = None
+    image_url: AbsoluteUrl | None = None
+
+
+class CustomPriceDiscount(V2Model):
+    """One volume tier of ``customPrice.discounts``: from ``minQuantity`` (FastSpring's
+    default is 1) units on, a fixed amount or a percentage off each unit. sblgen asks for
+    exactly one of the two."""
+
+    min_quantity: PositiveInt | None = None
+    amount_discount: PriceMap | None = None
+    percent_discount: Annotated[int, Field(ge=1, le=100, strict=True)] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> CustomPriceDiscount:
+        if (self.amount_discount is None) == (self.percent_discount is None):
+            raise ValueError(
+                "A discount tier takes exactly one of amountDiscount (per currency) or "
+                "percentDiscount (1 to 100)."
+            )
+        return self
+
+
+def _tiers(tiers: tuple[CustomPriceDiscount, ...]) -> tuple[CustomPriceDiscount, ...]:
+    seen = first_duplicate(str(tier.min_quantity or 1) for tier in tiers)
+    if seen is not None:
+        raise ValueError(
+            f"Two discount tiers start at minQuantity {seen} (a missing minQuantity is 1); "
+            "FastSpring says the ranges must not overlap: merge them."
+        )
+    return tiers
+
+
 class CustomPrice(V2Model):
-    """``customPrice``: ``unitPrice`` per currency."""
+    """``customPrice``: the unit price per currency, volume discounts, and fees.
+
+    ``edsFee`` (the Extended Download Service price, once per order) must exceed
+    FastSpring's $1.50 base fee; sblgen does not check that rule.
+    """
 
     unit_price: PriceMap | None = None
+    discounts: Annotated[FrozenList[CustomPriceDiscount], AfterValidator(_tiers)] | None = None
+    discount_duration: PositiveInt | None = None
+    setup_fee: PriceMap | None = None
+    eds_fee: PriceMap | None = None
+    shipping_fee: PriceMap | None = None
 
 
-class LineItem(V2Model):
-    """One cart line (also the body of add item and update items)."""
+class Interval(V2Model):
+    """``billingFrequency``: every ``intervalLength`` ``intervalUnit``s, for
+    ``intervalCount`` intervals."""
+
+    interval_unit: IntervalUnit | None = None
+    interval_length: PositiveInt | None = None
+    interval_count: PositiveInt | None = None
+
+
+class SubscriptionAttribute(V2Model):
+    """``subscriptionOverrides``: the billing interval and the free trial days."""
+
+    billing_frequency: Interval | None = None
+    trial_days: Annotated[int, Field(ge=0, strict=True)] | None = None
+
+
+def _bool_as_int(value: Any) -> Any:
+    return int(value) if isinstance(value, bool) else value
+
+
+class V2LineItem(V2Model):
+    """One cart line (``OrderItemRequest``; also the body of add item and update items).
+
+    A line-level ``imageUrl`` (as in FastSpring's AllFields example) is moved into
+    ``descriptions.imageUrl``, and ``quantityDefault: true`` is read as ``1``.
+
+    >>> V2LineItem.model_validate({"productPath": "p", "quantityDefault": True,
+    ...                            "imageUrl": "https://cdn.example.com/p.png"}).to_json()
+    '{"productPath":"p","quantityDefault":1,"descriptions":{"imageUrl":"https://cdn.example.com/p.png"}}'
+    """
 
     product_path: Annotated[ProductPath, Field(max_length=256)]
     quantity: Annotated[int, Field(ge=0, strict=True)] | None = None
     quantity_behavior: (
         Annotated[Literal["ALLOW", "LOCK", "HIDE"], BeforeValidator(_upper)] | None
     ) = None
-    quantity_default: Annotated[int, Field(ge=0, strict=True)] | None = None
-    descriptions: dict[str, JsonValue] | None = None
+    quantity_default: (
+        Annotated[int, Field(ge=0, strict=True), BeforeValidator(_bool_as_int)] | None
+    ) = None
+    descriptions: ProductDescription | None = None
     custom_price: CustomPrice | None = None
     attributes: TagMap | None = None
-    subscription_overrides: dict[str, JsonValue] | None = None
+    subscription_overrides: SubscriptionAttribute | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _line_image_url(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping) or not {"imageUrl", "image_url"} & data.keys():
+            return data
+        data = dict(data)
+        url = data.pop("imageUrl", None)
+        url = data.pop("image_url", url)
+        descriptions = data.get("descriptions")
+        if isinstance(descriptions, ProductDescription):
+            descriptions = {
+                name: value
+                for name in ProductDescription.model_fields
+                if (value := getattr(descriptions, name)) is not None
+            }
+        if descriptions is None:
+            descriptions = {}
+        if isinstance(descriptions, Mapping):
+            rest = {k: v for k, v in descriptions.items() if k not in ("imageUrl", "image_url")}
+            given = descriptions.get("imageUrl", descriptions.get("image_url"))
+            if given is not None and given != url:
+                raise ValueError(
+                    f"imageUrl {url!r} on the line and descriptions.imageUrl {given!r} differ; "
+                    "give it once, in descriptions.imageUrl."
+                )
+            data["descriptions"] = {**rest, "imageUrl": url}
+        return data
 
 
 class Cart(V2Model):
-    """``cart``: the line items (promotions: see assumption 2)."""
+    """``cart`` (``CartRequest``): a coupon code and the line items."""
 
-    line_items: FrozenList[LineItem] | None = None
+    coupon_code: Annotated[str, Field(min_length=1, max_length=256)] | None = None
+    line_items: FrozenList[V2LineItem] | None = None
 
     @model_validator(mode="after")
     def _unique(self) -> Cart:
@@ -343,7 +386,13 @@ class Cart(V2Model):
 
 
 class SessionCreate(V2Model):
-    """Body of ``POST /v2/checkouts/{checkoutPath}/sessions``."""
+    """Body of ``POST /v2/checkouts/{checkoutPath}/sessions`` (``CreateSessionRequest``).
+
+    ``live`` defaults to ``true`` at FastSpring and is forced to ``false`` on a checkout in
+    test mode (FastSpring documents a ``CHECKOUT_NOT_LIVE`` warning code for that case).
+    There is no ``currency`` field (FastSpring picks it from the country) and no session
+    lifetime.
+    """
 
     locale: Annotated[str, Field(max_length=5, pattern=_LOCALE)] | None = None
     country: CountryCode | None = None
@@ -357,72 +406,14 @@ class SessionCreate(V2Model):
 
 
 class SessionUpdate(SessionCreate):
-    """Body of ``PUT .../sessions/{sessionId}`` (replaces; presumed same as create)."""
-
-
-# --------------------------------------------------------------------------- responses
-
-
-def _as_list(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
-
-
-class ResponseLineItem(ResponseModel):
-    product_path: str
-    quantity: int | None = None
-    quantity_behavior: str | None = None
-
-
-class ResponseCart(ResponseModel):
-    line_items: list[ResponseLineItem] = Field(default_factory=list)
-
-
-class CheckoutUrls(ResponseModel):
-    webcheckout_url: str | None = Field(default=None, alias="webcheckoutUrl")
-
-
-class V2Session(ResponseModel):
-    """A v2 session object; unknown fields stay in ``model_extra``.
-
-    >>> s = V2Session.model_validate({"id": "Xy12AbCdEf34GhIj", "checkoutStatus": "READY",
-    ...     "checkoutUrls": {"webcheckoutUrl": "https://acme.onfastspring.com/session/X"},
-    ...     "cart": {"lineItems": [], "withTaxNetTotal": 9.9}})
-    >>> s.checkout_status, s.redirect_url, s.cart.model_extra
-    (['READY'], 'https://acme.onfastspring.com/session/X', {'withTaxNetTotal': 9.9})
-    """
-
-    id: Annotated[str, Field(min_length=1, max_length=64)]
-    live: bool | None = None
-    currency: str | None = None
-    expires: Timestamp | None = None
-    cart: ResponseCart = ResponseCart()
-    checkout_urls: CheckoutUrls = CheckoutUrls()
-    checkout_status: Annotated[list[str], BeforeValidator(_as_list)] = Field(default_factory=list)
-
-    @property
-    def redirect_url(self) -> str | None:
-        """``checkoutUrls.webcheckoutUrl``: redirect the buyer here (web checkouts)."""
-        return self.checkout_urls.webcheckout_url
-
-    def checkout_session(self) -> Session:
-        """``Session(checkout=<id>)``: the SBL opens this session (popup or embedded)."""
-        return Session(checkout=self.id)
-
-    def checkout_snippet(self, options: SblOptions, *, nonce: str | None = None) -> Markup:
-        """Page snippet that opens this session in the SBL (``checkout: "<id>"``)."""
-        from sblgen.render import embed
-
-        return embed(options, session=self.checkout_session(), with_buttons=False, nonce=nonce)
-
-    def checkout_call(self, *, nonce: str | None = None) -> Markup:
-        """``fastspring.builder.push({checkout: "<id>"})``: the same as
-        ``fastspring.builder.checkout("<id>")``, placed anywhere on a page with the SBL."""
-        from sblgen.render import push
-
-        return push(self.checkout_session(), nonce=nonce)
+    """Body of ``PUT .../sessions/{sessionId}``: the same ``CreateSessionRequest`` schema as
+    create. It *replaces* the customer, the items and the prices."""
 
 
 def v2_body(model: V2Model | Mapping[str, Any], cls: type[V2Model]) -> bytes:
-    """Validated UTF-8 JSON of a v2 request body."""
-    checked = model if isinstance(model, cls) else cls.model_validate(model)
-    return checked.to_json().encode("utf-8")
+    """Validated UTF-8 JSON of a v2 request body.
+
+    >>> v2_body({"productPath": "addon", "quantity": 2}, V2LineItem)
+    b'{"productPath":"addon","quantity":2}'
+    """
+    return as_model(model, cls).to_json().encode("utf-8")

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from sblgen.errors import ConfigurationError
 from sblgen.integrations.jinja import SblHelpers, options_from_settings
-from sblgen.render import SblOptions
+from sblgen.options import SblOptions
 
 __all__ = ["Sblgen"]
 
@@ -78,7 +78,8 @@ class Sblgen:
         values = {
             key.removeprefix("SBLGEN_").lower(): value
             for key, value in app.config.items()
-            if key.startswith("SBLGEN_")
+            # SBLGEN_WEBHOOKS belongs to the webhook receiver (flask_webhooks), not the tags.
+            if key.startswith("SBLGEN_") and key != "SBLGEN_WEBHOOKS"
         }
         unknown = set(values) - _FIELDS
         if unknown:

@@ -23,124 +23,15 @@ Globals installed:
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
-from typing import Any
-
 import jinja2
-from markupsafe import Markup
-from pydantic import ValidationError
 
-from sblgen import render
-from sblgen._model import WireModel, error_messages
-from sblgen.errors import ConfigurationError
-from sblgen.render import SblOptions
-from sblgen.secure_request import SecureRequest
-from sblgen.session import Session
+from sblgen.helpers import SblHelpers
+from sblgen.helpers import options_from_settings as options_from_settings
+from sblgen.options import SblOptions
 
 __all__ = ["SblHelpers", "install"]
 
 
-def options_from_settings(values: Mapping[str, Any], setting: Callable[[str], str]) -> SblOptions:
-    """:class:`SblOptions` from a framework's settings (keys are option names); a bad value
-    raises :class:`~sblgen.errors.ConfigurationError` naming the setting (``setting(name)``).
-
-    >>> options_from_settings({"storefront": "nope"}, lambda n: f"SBLGEN_{n.upper()}")
-    Traceback (most recent call last):
-    sblgen.errors.ConfigurationError: SBLGEN_STOREFRONT: 'nope' is not a FastSpring storefront; ...
-    """
-    try:
-        return SblOptions.model_validate(values)
-    except ValidationError as err:
-        loc, message = error_messages(err)[0]
-        name = str(loc[0]) if loc else "storefront"
-        raise ConfigurationError(f"{setting(name)}: {message}") from None
-
-
-def _session(value: Session | Mapping[str, Any]) -> Session:
-    return value if isinstance(value, Session) else Session.model_validate(value)
-
-
-def _secure(value: SecureRequest | Mapping[str, Any]) -> SecureRequest:
-    return value if isinstance(value, SecureRequest) else SecureRequest.model_validate(value)
-
-
-class SblHelpers:
-    """The template helpers bound to default options (shared by the Flask and Django
-    integrations)."""
-
-    def __init__(self, options: SblOptions | None = None) -> None:
-        self.options = options
-
-    def _opts(self, storefront: str | None) -> SblOptions:
-        if storefront is not None:
-            if self.options is None:
-                return SblOptions.model_validate({"storefront": storefront})
-            return self.options.model_copy(update={"storefront": storefront})
-        if self.options is None:
-            raise jinja2.TemplateRuntimeError(
-                "sbl_script() needs a storefront: pass storefront=... or install the helpers "
-                "with options=SblOptions(storefront=...)."
-            )
-        return self.options
-
-    def script(
-        self,
-        storefront: str | None = None,
-        session: Session | Mapping[str, Any] | None = None,
-        secure: SecureRequest | Mapping[str, Any] | None = None,
-        nonce: str | None = None,
-    ) -> Markup:
-        return render.embed(
-            self._opts(storefront),
-            session=_session(session) if session is not None else None,
-            secure_request=_secure(secure) if secure is not None else None,
-            with_buttons=False,
-            nonce=nonce,
-        )
-
-    def session(self, session: Session | Mapping[str, Any], nonce: str | None = None) -> Markup:
-        return render.session_init(_session(session), options=self.options, nonce=nonce)
-
-    def push(self, session: Session | Mapping[str, Any], nonce: str | None = None) -> Markup:
-        return render.push(_session(session), options=self.options, nonce=nonce)
-
-    def secure(
-        self, request: SecureRequest | Mapping[str, Any], nonce: str | None = None
-    ) -> Markup:
-        return render.secure(_secure(request), options=self.options, nonce=nonce)
-
-    def loader(self, nonce: str | None = None) -> Markup:
-        return render.loader_tag(self.options, nonce=nonce)
-
-    def buttons(self, session: Session | Mapping[str, Any], **kwargs: Any) -> Markup:
-        return render.buttons(_session(session), **kwargs)
-
-    @staticmethod
-    def json(value: Any) -> Markup:
-        text = (
-            value.to_json()
-            if isinstance(value, WireModel)
-            else json.dumps(value, ensure_ascii=False)
-        )
-        return render.html_safe_json(text)
-
-    def as_globals(self) -> dict[str, Any]:
-        """The template globals, by name."""
-        return {
-            "sbl_script": self.script,
-            "sbl_session": self.session,
-            "sbl_push": self.push,
-            "sbl_secure": self.secure,
-            "sbl_loader": self.loader,
-            "sbl_button": render.button,
-            "sbl_buttons": self.buttons,
-        }
-
-
 def install(env: jinja2.Environment, *, options: SblOptions | None = None) -> jinja2.Environment:
     """Add sblgen's globals and the ``sbl_json`` filter to ``env``; returns ``env``."""
-    helpers = SblHelpers(options)
-    env.globals.update(helpers.as_globals())
-    env.filters["sbl_json"] = helpers.json
-    return env
+    return SblHelpers(options).install(env)

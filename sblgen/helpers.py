@@ -1,0 +1,126 @@
+"""The template helpers (``sbl_script``, ``sbl_session``, ... and the ``sbl_json`` filter),
+bound to default script-tag options: what the Jinja2, Flask and Django integrations and the
+site builder install in their templates. Each returns :class:`markupsafe.Markup`.
+
+>>> helpers = SblHelpers(SblOptions(storefront="acme.test.onfastspring.com/popup-acme"))
+>>> print(helpers.session({"coupon": "SPRING"}))
+<script>var fscSession = {"coupon":"SPRING"};</script>
+>>> print(helpers.json({"a": "</script>"}))
+{"a": "\\u003c/script\\u003e"}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from pydantic import ValidationError
+
+from sblgen import render
+from sblgen._model import WireModel, as_model, error_messages
+from sblgen.errors import ConfigurationError
+from sblgen.options import SblOptions
+from sblgen.secure_request import SecureRequest
+from sblgen.session import Session
+
+__all__ = ["SblHelpers", "options_from_settings"]
+
+
+def options_from_settings(values: Mapping[str, Any], setting: Callable[[str], str]) -> SblOptions:
+    """:class:`SblOptions` from a framework's settings (keys are option names); a bad value
+    raises :class:`~sblgen.errors.ConfigurationError` naming the setting (``setting(name)``).
+
+    >>> options_from_settings({"storefront": "nope"}, lambda n: f"SBLGEN_{n.upper()}")
+    Traceback (most recent call last):
+    sblgen.errors.ConfigurationError: SBLGEN_STOREFRONT: 'nope' is not a FastSpring storefront; ...
+    """
+    try:
+        return SblOptions.model_validate(values)
+    except ValidationError as err:
+        loc, message = error_messages(err)[0]
+        name = str(loc[0]) if loc else "storefront"
+        raise ConfigurationError(f"{setting(name)}: {message}") from None
+
+
+class SblHelpers:
+    """The template helpers bound to default options (shared by the Flask and Django
+    integrations)."""
+
+    def __init__(self, options: SblOptions | None = None) -> None:
+        self.options = options
+
+    def _opts(self, storefront: str | None) -> SblOptions:
+        if storefront is not None:
+            if self.options is None:
+                return SblOptions.model_validate({"storefront": storefront})
+            # model_copy(update=...) would skip validation and keep the string.
+            return SblOptions.model_validate({**dict(self.options), "storefront": storefront})
+        if self.options is None:
+            raise jinja2.TemplateRuntimeError(
+                "sbl_script() needs a storefront: pass storefront=... or install the helpers "
+                "with options=SblOptions(storefront=...)."
+            )
+        return self.options
+
+    def script(
+        self,
+        storefront: str | None = None,
+        session: Session | Mapping[str, Any] | None = None,
+        secure: SecureRequest | Mapping[str, Any] | None = None,
+        nonce: str | None = None,
+    ) -> Markup:
+        return render.embed(
+            self._opts(storefront),
+            session=as_model(session, Session) if session is not None else None,
+            secure_request=as_model(secure, SecureRequest) if secure is not None else None,
+            with_buttons=False,
+            nonce=nonce,
+        )
+
+    def session(self, session: Session | Mapping[str, Any], nonce: str | None = None) -> Markup:
+        return render.session_init(as_model(session, Session), options=self.options, nonce=nonce)
+
+    def push(self, session: Session | Mapping[str, Any], nonce: str | None = None) -> Markup:
+        return render.push(as_model(session, Session), options=self.options, nonce=nonce)
+
+    def secure(
+        self, request: SecureRequest | Mapping[str, Any], nonce: str | None = None
+    ) -> Markup:
+        return render.secure(as_model(request, SecureRequest), options=self.options, nonce=nonce)
+
+    def loader(self, nonce: str | None = None) -> Markup:
+        return render.loader_tag(self.options, nonce=nonce)
+
+    def buttons(self, session: Session | Mapping[str, Any], **kwargs: Any) -> Markup:
+        return render.buttons(as_model(session, Session), **kwargs)
+
+    @staticmethod
+    def json(value: Any) -> Markup:
+        text = (
+            value.to_json()
+            if isinstance(value, WireModel)
+            else json.dumps(value, ensure_ascii=False)
+        )
+        return render.html_safe_json(text)
+
+    def as_globals(self) -> dict[str, Any]:
+        """The template globals, by name."""
+        return {
+            "sbl_script": self.script,
+            "sbl_session": self.session,
+            "sbl_push": self.push,
+            "sbl_secure": self.secure,
+            "sbl_loader": self.loader,
+            "sbl_button": render.button,
+            "sbl_buttons": self.buttons,
+        }
+
+    def install(self, env: jinja2.Environment) -> jinja2.Environment:
+        """Add these helpers (:meth:`as_globals`) and the ``sbl_json`` filter to ``env``;
+        returns ``env``."""
+        env.globals.update(self.as_globals())
+        env.filters["sbl_json"] = self.json
+        return env

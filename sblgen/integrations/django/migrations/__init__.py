@@ -1,0 +1,1 @@
+"""Migrations of the sblgen Django app."""
