@@ -10,7 +10,7 @@ fields), so both modules import them from here.
 from __future__ import annotations
 
 from sblgen._model import WireModel
-from sblgen.types import CountryCode, Email
+from sblgen.types import CountryCode, Email, Text
 
 __all__ = ["Address", "PaymentContact", "Recipient"]
 
@@ -23,16 +23,16 @@ class PaymentContact(WireModel):
     """
 
     email: Email | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    company: str | None = None
-    address_line1: str | None = None
-    address_line2: str | None = None
-    city: str | None = None
-    region: str | None = None
+    first_name: Text | None = None
+    last_name: Text | None = None
+    company: Text | None = None
+    address_line1: Text | None = None
+    address_line2: Text | None = None
+    city: Text | None = None
+    region: Text | None = None
     country: CountryCode | None = None
-    postal_code: str | None = None
-    phone_number: str | None = None
+    postal_code: Text | None = None
+    phone_number: Text | None = None
 
 
 class Address(WireModel):
@@ -42,11 +42,11 @@ class Address(WireModel):
     {'city': 'Santa Barbara', 'country': 'US'}
     """
 
-    address_line1: str | None = None
-    address_line2: str | None = None
-    city: str | None = None
-    region: str | None = None
-    postal_code: str | None = None
+    address_line1: Text | None = None
+    address_line2: Text | None = None
+    city: Text | None = None
+    region: Text | None = None
+    postal_code: Text | None = None
     country: CountryCode | None = None
 
 
@@ -58,9 +58,9 @@ class Recipient(WireModel):
     """
 
     email: Email | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    company: str | None = None
-    phone_number: str | None = None
+    first_name: Text | None = None
+    last_name: Text | None = None
+    company: Text | None = None
+    phone_number: Text | None = None
     address: Address | None = None
-    memo: str | None = None
+    memo: Text | None = None

@@ -85,7 +85,13 @@ FutureDate = Annotated[date, BeforeValidator(future_date)]
 def _timestamp(value: object) -> object:
     """FastSpring sends times as epoch milliseconds (or, in v2, ISO-8601 text)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, tz=UTC)
+        try:
+            return datetime.fromtimestamp(value / 1000, tz=UTC)
+        except (OverflowError, OSError, ValueError):  # beyond year 1..9999, or NaN
+            raise ValueError(
+                f"{value!r} is not a time FastSpring sends: epoch milliseconds between the "
+                "years 1 and 9999."
+            ) from None
     return value
 
 

@@ -11,7 +11,6 @@ site builder install in their templates. Each returns :class:`markupsafe.Markup`
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -20,8 +19,9 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from sblgen import render
-from sblgen._model import UNKNOWN_FIELD, WireModel, as_model, unknown_field_message
+from sblgen._model import UNKNOWN_FIELD, as_model, unknown_field_message
 from sblgen.errors import ConfigurationError
+from sblgen.escape import template_json
 from sblgen.options import SblOptions
 from sblgen.secure_request import SecureRequest
 from sblgen.session import Session
@@ -143,12 +143,9 @@ class SblHelpers:
 
     @staticmethod
     def json(value: Any) -> Markup:
-        text = (
-            value.to_json()
-            if isinstance(value, WireModel)
-            else json.dumps(value, ensure_ascii=False)
-        )
-        return render.html_safe_json(text)
+        """The ``sbl_json`` filter: harmless in text, a script or any attribute
+        (:func:`sblgen.escape.template_json`)."""
+        return template_json(value)
 
     def as_globals(self) -> dict[str, Any]:
         """The template globals, by name."""

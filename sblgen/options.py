@@ -20,6 +20,7 @@ from pydantic import AfterValidator, ConfigDict, Field
 
 from sblgen._model import StrictModel
 from sblgen.errors import RenderError
+from sblgen.limits import check_markup_text
 from sblgen.storefront import Storefront
 from sblgen.types import JsIdentifier
 
@@ -100,6 +101,14 @@ def _script_url(value: str) -> str:
 ScriptUrl = Annotated[str, Field(min_length=1), AfterValidator(_script_url)]
 
 
+def _access_key(value: str) -> str:
+    """The key goes into ``data-access-key="..."``: text HTML can carry as is."""
+    return check_markup_text(value, "the access key")
+
+
+AccessKey = Annotated[str, Field(min_length=1, max_length=512), AfterValidator(_access_key)]
+
+
 class SblOptions(StrictModel):
     """Everything the ``<script id="fsc-api">`` tag says.
 
@@ -115,7 +124,7 @@ class SblOptions(StrictModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     storefront: Storefront
-    access_key: Annotated[str, Field(min_length=1, max_length=512)] | None = None
+    access_key: AccessKey | None = None
     continuous: bool = False
     debug: bool = False
     animate_fader: bool | None = None

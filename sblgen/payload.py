@@ -38,6 +38,8 @@ from sblgen.types import (
     ProductPath,
     Quantity,
     TagMap,
+    Text,
+    TextMap,
     first_duplicate,
 )
 
@@ -52,7 +54,7 @@ __all__ = [
     "UNTIL_CANCELLED",
 ]
 
-LangText = dict[str, str]
+LangText = TextMap
 
 UNTIL_CANCELLED: Final = "until-cancelled"
 """``Pricing.interval_count`` value sent as ``null``: rebill until the buyer cancels."""
@@ -83,15 +85,15 @@ class SecureContact(PaymentContact):
     """
 
     email: Email
-    first_name: Annotated[str, Field(min_length=1)]
-    last_name: Annotated[str, Field(min_length=1)]
+    first_name: Annotated[Text, Field(min_length=1)]
+    last_name: Annotated[Text, Field(min_length=1)]
 
 
 class DateLimits(WireModel):
     """``pricing.dateLimits``: when the price override applies (free-form dates)."""
 
-    start: str | None = None
-    end: str | None = None
+    start: Text | None = None
+    end: Text | None = None
 
 
 class Notification(WireModel):
@@ -188,8 +190,8 @@ class SecureItem(WireModel):
     pricing: Pricing | None = None
     display: LangText | None = None
     description: ItemDescription | None = None
-    image: str | None = None
-    sku: str | None = None
+    image: Text | None = None
+    sku: Text | None = None
     attributes: TagMap | None = None
     selected: bool | None = None
     removable: bool | None = None
@@ -206,14 +208,14 @@ class SecurePayload(WireModel):
     """
 
     contact: SecureContact | None = None
-    account_custom_key: str | None = None
-    account: str | None = None
+    account_custom_key: Text | None = None
+    account: Text | None = None
     recipient: Recipient | None = None
     items: FrozenList[SecureItem] | None = None
     coupon: CouponCode | None = None
     country: CountryCode | None = None
     language: LanguageCode | None = None
-    tax_id: str | None = None
+    tax_id: Text | None = None
     tags: TagMap | None = None
     payment_method: PaymentMethod | None = None
     hide_other_payment_methods: bool | None = None

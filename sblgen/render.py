@@ -31,6 +31,7 @@ Two modes, for two Content-Security-Policies:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Literal, Protocol
 
@@ -46,7 +47,8 @@ from sblgen._templates import (
     snippet_frame,
 )
 from sblgen.errors import RenderError
-from sblgen.escape import html_safe_json, model_json
+from sblgen.escape import html_safe_json, model_json, script_json
+from sblgen.limits import LimitError, check_markup_text
 from sblgen.options import (
     ACTIONS,
     DEFAULT_SBL_VERSION,
@@ -162,6 +164,7 @@ def _data(
     JSON block for the loader in external mode."""
     if (mode or (options.mode if options is not None else "inline")) == "external":
         return fill(snippet_frame(("data_block.html", op, False)), data)
+    data = script_json(data)  # read as a JavaScript literal: "__proto__" stays a key
     if nonce is None:
         return fill(snippet_frame((inline, op, False)), data)
     check_nonce(nonce)
@@ -199,10 +202,10 @@ def button(
     >>> button("Pay", actions="Checkout", session_id="Xy12AbCdEf34GhIj")
     Markup('<input type="hidden" data-fsc-session-value value="Xy12AbCdEf34GhIj"><button type="button" data-fsc-action="Checkout">Pay</button>')
     """
-    if "\x00" in label:
-        raise RenderError(
-            "A button label cannot contain U+0000: HTML drops it from text; remove it."
-        )
+    _markup_text(label, "A button label")
+    for what, value in (("css_class", css_class), ("quantity_src", quantity_src)):
+        if value is not None:
+            _markup_text(value, what)
     names = (actions,) if isinstance(actions, str) else tuple(actions)
     unknown = [a for a in names if a not in ACTIONS]
     if not names or unknown:
@@ -229,6 +232,33 @@ def button(
     return render("button.html", element=element, attrs=attrs, label=label, session_id=session_id)
 
 
+def _markup_text(value: object, what: str) -> None:
+    """Text that goes into the HTML as is (label, attribute): HTML must carry it unchanged
+    (:func:`sblgen.limits.check_markup_text`)."""
+    if not isinstance(value, str):
+        raise RenderError(f"{what} must be text (a str), not {type(value).__name__}.")
+    try:
+        check_markup_text(value, what)
+    except LimitError as err:
+        raise RenderError(str(err)) from None
+
+
+#: The placeholders a ``buttons()`` label may use.
+_PLACEHOLDER = re.compile(r"\{(path|quantity)\}")
+
+
+def _label(template: str, path: str, quantity: int) -> str:
+    """``template`` with ``{path}`` and ``{quantity}`` filled in; any other text, braces
+    included, stays as written (never ``str.format``: no attribute lookups, no format
+    specs, no error on a stray brace).
+
+    >>> _label("Buy {path} x{quantity} {path.__class__} {0:>999999}", "pro", 2)
+    'Buy pro x2 {path.__class__} {0:>999999}'
+    """
+    values = {"path": path, "quantity": str(quantity)}
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+
+
 def _product_path(path: str) -> str:
     from pydantic import TypeAdapter
 
@@ -243,7 +273,14 @@ def buttons(
     css_class: str | None = None,
 ) -> Markup:
     """One button per product of a session (``label`` may use ``{path}`` and
-    ``{quantity}``); for a checkout session id, one Checkout button."""
+    ``{quantity}``, filled in as text: other braces stay as written); for a checkout
+    session id, one Checkout button.
+
+    >>> from sblgen import Product
+    >>> print(buttons(Session(products=[Product(path="pro", quantity=2)]),
+    ...               label="{quantity} x {path} {{not a placeholder}}"))
+    <button type="button" data-fsc-item-path-value="pro" data-fsc-item-quantity-value="2" data-fsc-action="Update,Checkout">2 x pro {{not a placeholder}}</button>
+    """
     require(session, Session, "buttons")
     if isinstance(session.checkout, str):
         return button(
@@ -262,7 +299,7 @@ def buttons(
 
     parts: Iterable[Markup] = (
         button(
-            label.format(path=p.path, quantity=p.quantity),
+            _label(label, p.path, p.quantity),
             product=p.path,
             actions=for_quantity(p.quantity),
             quantity=p.quantity if p.quantity != 1 else None,

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, model_validator
 
 from sblgen._model import WireModel, as_model
+from sblgen.limits import check_data
 from sblgen.payload import SecurePayload
 
 __all__ = ["SecureRequest"]
@@ -32,7 +33,9 @@ def _is_base64(text: str) -> bool:
 
 
 def _payload(value: object) -> object:
-    if isinstance(value, str | dict):
+    if isinstance(value, dict):
+        return check_data(value, "payload")  # valid Unicode, nesting and numbers bounded
+    if isinstance(value, str):
         return value
     raise ValueError(
         "payload is base64 text (encrypted) or the plaintext payload object (test mode), "

@@ -27,6 +27,7 @@ from sblgen.types import (
     ProductPath,
     Quantity,
     TagMap,
+    Text,
     first_duplicate,
 )
 
@@ -69,8 +70,8 @@ class Session(WireModel):
     recipient: Recipient | None = None
     country: CountryCode | None = None
     language: LanguageCode | None = None
-    postal_code: str | None = None
-    tax_id: str | None = None
+    postal_code: Text | None = None
+    tax_id: Text | None = None
     tags: TagMap | None = None
     payment_method: PaymentMethod | None = None
     #: Documented in the session table; known to be enforced only inside a secure payload.

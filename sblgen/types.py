@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 # that every value type is importable from one place.
 from sblgen.codes import country_code, currency_code, language_code, not_str
 from sblgen.dates import FutureDate, Timestamp, frozen_today, future_date, today
+from sblgen.limits import check_text
 
 __all__ = [
     "KNOWN_PAYMENT_METHODS",
@@ -50,6 +51,8 @@ __all__ = [
     "Quantity",
     "SessionId",
     "TagMap",
+    "Text",
+    "TextMap",
     "Timestamp",
     "country_code",
     "coupon_code",
@@ -62,6 +65,7 @@ __all__ = [
     "money",
     "product_path",
     "session_id",
+    "text",
     "today",
 ]
 
@@ -73,8 +77,27 @@ PositiveInt = Annotated[int, Field(ge=1, strict=True)]
 NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
 #: A cart quantity: ``0`` removes the product.
 Quantity = NonNegativeInt
+
+
+def text(value: str) -> str:
+    """Free text a model sends on (a name, an address line, a memo): any valid Unicode.
+    A lone surrogate (U+D800 to U+DFFF) is refused here, where the field is named, instead
+    of failing later when the model is rendered, encrypted or sent
+    (:func:`sblgen.limits.check_text`).
+
+    >>> text("Zoë")
+    'Zoë'
+    >>> text("\\ud83d".encode().decode("unicode_escape"))
+    Traceback (most recent call last):
+    sblgen.limits.LimitError: the text contains a lone surrogate (U+D83D) at index 0: ...
+    """
+    return value if value.isascii() else check_text(value, "the text")
+
+
+#: Free text: any valid Unicode (:func:`text`).
+Text = Annotated[str, AfterValidator(text)]
 #: Text that is not empty.
-NonEmpty = Annotated[str, Field(min_length=1)]
+NonEmpty = Annotated[str, Field(min_length=1), AfterValidator(text)]
 #: A subscription billing period, as the secure payload and the Sessions API spell it.
 Interval = Literal["adhoc", "day", "week", "month", "year"]
 
@@ -220,7 +243,7 @@ def _email(value: object) -> str:
         raise not_str("An email address", value)
     if not _EMAIL.fullmatch(value):
         raise ValueError(f"{value!r} is not an email address; use the form 'name@example.com'.")
-    return value
+    return text(value)
 
 
 def js_identifier(value: object) -> str:
@@ -318,8 +341,15 @@ def _tag_map(value: object) -> dict[str, str]:
             raise ValueError(
                 f"Tag {key!r} has the value {item!r}; tag values are strings (use str(...))."
             )
-        out[key] = item
+        out[text(key)] = text(item)
     return out
+
+
+def _text_map(value: dict[str, str]) -> dict[str, str]:
+    for key, item in value.items():
+        text(key)
+        text(item)
+    return value
 
 
 def _price_map(value: object) -> dict[str, Decimal]:
@@ -374,6 +404,8 @@ PriceMap = Annotated[
     PlainSerializer(_price_map_json, return_type=Any, when_used="json"),
 ]
 TagMap = Annotated[dict[str, str], BeforeValidator(_tag_map)]
+#: A map of text to text (per-language texts, display names): keys and values valid Unicode.
+TextMap = Annotated[dict[str, str], AfterValidator(_text_map)]
 
 
 def first_duplicate(paths: Iterable[str]) -> str | None:

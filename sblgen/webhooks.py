@@ -30,6 +30,7 @@ from pydantic import ValidationError
 
 from sblgen._model import ResponseModel
 from sblgen.errors import WebhookPayloadError, WebhookSignatureError
+from sblgen.limits import MAX_BODY_BYTES, LimitError, check_json_bytes, printable
 from sblgen.types import Timestamp
 
 __all__ = [
@@ -106,15 +107,26 @@ def verify_signature(
 
 
 def parse_events(body: bytes | str) -> WebhookPayload:
-    """Parse the events envelope (lenient to unknown fields)."""
+    """Parse the events envelope (lenient to unknown fields), within sblgen's input limits
+    (:mod:`sblgen.limits`: body size, nesting, integer size)."""
+    if len(body) > MAX_BODY_BYTES:
+        raise WebhookPayloadError(
+            f"The webhook body is {len(body)} bytes, more than MAX_BODY_BYTES "
+            f"({MAX_BODY_BYTES}); FastSpring's posts are far smaller, so refuse it."
+        )
     try:
+        check_json_bytes(body)
         return WebhookPayload.model_validate_json(body)
+    except LimitError as err:
+        raise WebhookPayloadError(f"The webhook body is refused: {err}.") from None
     except ValidationError as err:
         raise WebhookPayloadError(
-            f"The webhook body is not FastSpring's events envelope ({err.error_count()} "
-            "problems, first: "
-            f"{'.'.join(str(p) for p in err.errors()[0]['loc']) or 'body'}: "
-            f"{err.errors()[0]['msg']})."
+            printable(
+                f"The webhook body is not FastSpring's events envelope ({err.error_count()} "
+                "problems, first: "
+                f"{'.'.join(str(p) for p in err.errors()[0]['loc']) or 'body'}: "
+                f"{err.errors()[0]['msg']})."
+            )
         ) from None
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from sblgen._model import error_lines, error_location, error_messages
 from sblgen.errors import InputFileError
+from sblgen.limits import LimitError, loads_json, loads_toml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -35,7 +36,16 @@ def env_value(name: str) -> str:
 def read_text(source: str) -> tuple[str, str]:
     """Read ``source`` (a path, or ``-`` for standard input); return (name, text)."""
     if source == "-":
-        return "<stdin>", sys.stdin.read()
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # a text stream without bytes underneath
+            return "<stdin>", sys.stdin.read()
+        data = stream.read()
+        try:
+            return "<stdin>", data.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as err:
+            raise InputFileError(
+                f"<stdin>: not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})."
+            ) from None
     path = Path(source)
     try:
         return source, path.read_text(encoding="utf-8")
@@ -60,15 +70,20 @@ def read_bytes(source: str) -> bytes:
 
 
 def load_data(source: str) -> Any:
-    """Load JSON (or TOML, for a ``.toml`` file) from a path or ``-``."""
+    """Load JSON (or TOML, for a ``.toml`` file) from a path or ``-``, within sblgen's input
+    limits (:mod:`sblgen.limits`: nesting, integer size, valid Unicode)."""
     name, text = read_text(source)
     if name.endswith(".toml"):
         try:
-            return tomllib.loads(text)
+            return loads_toml(text)
         except tomllib.TOMLDecodeError as err:
             raise InputFileError(f"{name}: not valid TOML ({err}).") from None
+        except LimitError as err:
+            raise InputFileError(f"{name}: {err}.") from None
     try:
-        return json.loads(text)
+        return loads_json(text)
+    except LimitError as err:
+        raise InputFileError(f"{name}: {err}.") from None
     except json.JSONDecodeError as err:
         raise InputFileError(
             f"{name}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})."

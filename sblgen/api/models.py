@@ -43,6 +43,7 @@ from sblgen.types import (
     ProductPath,
     Quantity,
     TagMap,
+    Text,
     Timestamp,
     currency_code,
     first_duplicate,
@@ -72,8 +73,8 @@ class ApiContact(WireModel):
     first: NonEmpty
     last: NonEmpty
     email: Email
-    company: str | None = None
-    phone: str | None = None
+    company: Text | None = None
+    phone: Text | None = None
     country: CountryCode | None = None
     language: LanguageCode | None = None
 

@@ -87,6 +87,7 @@ from sblgen.types import (
     PriceMap,
     ProductPath,
     TagMap,
+    Text,
     first_duplicate,
 )
 
@@ -185,10 +186,10 @@ def _external_account_id(value: str) -> str:
     return value
 
 
-_Text50 = Annotated[str, Field(max_length=50)]
-_Text64 = Annotated[str, Field(max_length=64)]
-_Text255 = Annotated[str, Field(max_length=255)]
-_Text256 = Annotated[str, Field(max_length=256)]
+_Text50 = Annotated[Text, Field(max_length=50)]
+_Text64 = Annotated[Text, Field(max_length=64)]
+_Text255 = Annotated[Text, Field(max_length=255)]
+_Text256 = Annotated[Text, Field(max_length=256)]
 
 
 class Contact(V2Model):
@@ -238,7 +239,7 @@ class Customer(V2Model):
         | None
     ) = None
     account_tags: TagMap | None = None
-    tax_id: Annotated[str, Field(min_length=1, max_length=255)] | None = None
+    tax_id: Annotated[Text, Field(min_length=1, max_length=255)] | None = None
     tax_id_region: Annotated[str, Field(min_length=1, max_length=2)] | None = None
 
 

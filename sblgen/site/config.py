@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sblgen._model import error_lines
 from sblgen.dates import today
 from sblgen.errors import SiteError
+from sblgen.limits import LimitError, loads_toml
 from sblgen.options import SblOptions
 from sblgen.secure_request import SecureRequest
 from sblgen.session import Session
@@ -239,10 +240,12 @@ def load_site(site_dir: str | os.PathLike[str]) -> Site:
     file = root / SITE_FILE
     text = _read(file)
     try:
-        raw = tomllib.loads(text)
+        raw = loads_toml(text)
         config = SiteConfig.model_validate(raw)
     except tomllib.TOMLDecodeError as err:
         raise SiteError(f"{file}: not valid TOML: {err}.") from None
+    except LimitError as err:
+        raise SiteError(f"{file}: {err}.") from None
     except RecursionError:
         raise SiteError(f"{file}: nested too deeply; flatten its tables and arrays.") from None
     except ValidationError as err:
