@@ -252,9 +252,7 @@ def _too_deep() -> LimitError:
 
 #: A run of digits that is an integer of more than MAX_INT_DIGITS digits (not a fraction,
 #: not an exponent).
-_LONG_INT = re.compile(
-    rb"(?<![\d.eE])(?<![eE][+-])\d{%d,}(?![\d.eE])" % (MAX_INT_DIGITS + 1)  # noqa: UP031
-)
+_LONG_INT = re.compile(rb"(?<![\d.eE])(?<![eE][+-])\d{%d,}(?![\d.eE])" % (MAX_INT_DIGITS + 1))
 _INT_BOUND = 10**MAX_INT_DIGITS
 
 
@@ -403,10 +401,9 @@ def loads_toml(text: str) -> dict[str, Any]:
     Traceback (most recent call last):
     sblgen.limits.LimitError: nested deeper than MAX_DEPTH=64
     """
-    if "[" in text or "{" in text:
-        # Table headers ([a], [[a]]) count as one or two levels: harmless against 64.
-        if _toml_depth(text) > MAX_DEPTH:
-            raise _too_deep()
+    # Table headers ([a], [[a]]) count as one or two levels: harmless against 64.
+    if ("[" in text or "{" in text) and _toml_depth(text) > MAX_DEPTH:
+        raise _too_deep()
     try:
         data = tomllib.loads(text)
     except RecursionError:
@@ -417,4 +414,5 @@ def loads_toml(text: str) -> dict[str, Any]:
         raise LimitError(
             f"an integer with more than MAX_INT_DIGITS={MAX_INT_DIGITS} digits"
         ) from None
-    return check_data(data)
+    checked: dict[str, Any] = check_data(data)
+    return checked

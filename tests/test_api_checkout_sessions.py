@@ -141,7 +141,7 @@ def test_create_and_add_item_not_retried_get_is(fake: FakeFastSpring, client: Cl
         checkout.create({})
     fake.fail_next("drop")
     assert checkout.get(sid).id == sid  # retried
-    fake.fail_next("503", retry_after="1")
+    fake.fail_next("503", retry_after="0.2")  # a wait within the call's 1 s timeout
     assert checkout.create({}).id  # refused by the server: safe to retry
     fake.fail_next("slow", seconds=1.5)
     with pytest.raises(ApiTimeoutError):

@@ -137,8 +137,8 @@ def test_malformed_success_body(fake: FakeFastSpring) -> None:
 
 def test_async_client(fake: FakeFastSpring) -> None:
     async def scenario() -> None:
-        async with AsyncClient(
-            username=USERNAME, password=PASSWORD, base_url=fake.base_url, timeout=1.0
+        async with AsyncClient(  # the 1 s Retry-After below must fit in the call's timeout
+            username=USERNAME, password=PASSWORD, base_url=fake.base_url, timeout=2.0
         ) as client:
             slept: list[float] = []
 

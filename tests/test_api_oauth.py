@@ -129,7 +129,7 @@ def test_oauth_token_request_retried_like_a_read(fake: FakeFastSpring) -> None:
     fake.fail_next("503", on="token", retry_after="2")
     fake.fail_next("reset", on="token")
     slept: list[float] = []
-    with oauth_client_for(fake) as client:
+    with oauth_client_for(fake, timeout=5.0) as client:  # room for the 2 s Retry-After
         client._sleep = slept.append
         assert client.checkout(CHECKOUT).create({}).id  # a create: never repeated once sent
     assert slept == [2.0]

@@ -185,20 +185,21 @@ def test_a_page_that_does_not_move_on_stops(data: FakeResources, client: Client)
 
 @pytest.mark.parametrize("fault", ["429", "503"])
 def test_refusals_are_retried_after_retry_after(
-    fake: FakeFastSpring, data: FakeResources, client: Client, fault: str
+    fake: FakeFastSpring, data: FakeResources, fault: str
 ) -> None:
     placed = data.add_order()
     waits: list[float] = []
-    client._sleep = waits.append
-    fake.fail_next(fault, retry_after="1")
-    assert client.orders.get(placed["order"]).order_id == placed["order"]
+    with client_for(fake, timeout=5.0) as client:  # the waits must fit in the call's timeout
+        client._sleep = waits.append
+        fake.fail_next(fault, retry_after="1")
+        assert client.orders.get(placed["order"]).order_id == placed["order"]
     assert waits == [1.0]
     assert len(fake.requests) == 2
 
 
-def test_refusals_give_up_after_max_retries(fake: FakeFastSpring, client: Client) -> None:
+def test_refusals_give_up_after_max_retries(fake: FakeFastSpring) -> None:
     fake.fail_next("429", count=3)
-    with pytest.raises(RateLimitError):
+    with client_for(fake, timeout=5.0) as client, pytest.raises(RateLimitError):
         client.orders.get("o1")
     assert len(fake.requests) == 3
 

@@ -164,7 +164,7 @@ def test_bad_request_carries_message_and_params(fake: FakeFastSpring) -> None:
 @pytest.mark.parametrize("fault", ["429", "503"])
 def test_429_and_503_are_retried_honouring_retry_after(fake: FakeFastSpring, fault: str) -> None:
     fake.fail_next(fault, count=2, retry_after="7")
-    client = client_for(fake, retry_after_cap=5)
+    client = client_for(fake, retry_after_cap=5, timeout=30)  # room for the two 5 s waits
     slept: list[float] = []
     client._sleep = slept.append
     with client:

@@ -33,7 +33,6 @@ apart.
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Iterable
 from types import MethodType
 from typing import (
@@ -56,6 +55,7 @@ from sblgen.api.checkout_sessions import AsyncSendRequest, Sender, SendRequest
 from sblgen.api.policy import unexpected_body
 from sblgen.api.resource_data import ResultFailure, result_failure
 from sblgen.errors import ApiError, BadRequestError, NotFoundError
+from sblgen.limits import MAX_ERROR_BODY_CHARS, loads_json
 
 __all__ = [
     "AsyncHandle",
@@ -108,9 +108,8 @@ def failure_error(
     """The typed error for a ``result: error`` inside a 2xx answer: :class:`NotFoundError`
     when it says the resource does not exist, else :class:`BadRequestError`."""
     cls = NotFoundError if failure.not_found else BadRequestError
-    return cls(
-        method, url, response.status_code, response.text, failure.message, params=failure.fields
-    )
+    body = response.text[:MAX_ERROR_BODY_CHARS]
+    return cls(method, url, response.status_code, body, failure.message, params=failure.fields)
 
 
 def parse_json(method: str, url: str, response: httpx.Response) -> Any:
@@ -119,8 +118,8 @@ def parse_json(method: str, url: str, response: httpx.Response) -> Any:
     if not response.content.strip():
         return None
     try:
-        data = json.loads(response.content)
-    except ValueError:
+        data = loads_json(response.content)
+    except ValueError:  # not JSON, or beyond sblgen's input limits
         raise unexpected_body(method, url, response, "the body is not JSON") from None
     failure = result_failure(data)
     if failure is not None:

@@ -37,7 +37,6 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Literal, Self, TypeVar, cast, get_args
-from urllib.parse import urlsplit
 
 import httpx
 from pydantic import ValidationError
@@ -51,12 +50,19 @@ from sblgen.api.checkout_sessions import (
     Sender,
     SendRequest,
 )
+from sblgen.api.deadline import Deadline, aread_body, bound, check_wait, install, read_body
 from sblgen.api.models import SessionRequest, SessionResponse
 from sblgen.api.oauth import DEFAULT_TOKEN_URL, OAuth2ClientCredentials, is_token_request
-from sblgen.api.policy import RetryPolicy, public_url, unexpected_body
+from sblgen.api.policy import (
+    RetryPolicy,
+    check_url,
+    error_for_response,
+    unexpected_body,
+)
 from sblgen.api.resources import RESOURCES_NEED_BASIC, AsyncClientResources, ClientResources
 from sblgen.api.v2 import CheckoutPath
-from sblgen.errors import ApiError, ConfigurationError
+from sblgen.errors import ApiError, ApiTimeoutError, ConfigurationError
+from sblgen.limits import LimitError, check_json_bytes
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client"]
 
@@ -122,9 +128,9 @@ class _Settings:
     ) -> None:
         client_id, client_secret, token_url, scope = oauth
         kind, first, second = _credentials((username, password), (client_id, client_secret))
-        base = base_url or os.environ.get("FASTSPRING_API_BASE_URL") or DEFAULT_BASE_URL
-        if urlsplit(base).scheme not in ("http", "https"):
-            raise ConfigurationError(f"base_url {base!r} must start with https:// (or http://).")
+        base = check_url(
+            base_url or os.environ.get("FASTSPRING_API_BASE_URL") or DEFAULT_BASE_URL, "base_url"
+        )
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more.")
         if not 0 < timeout < float("inf"):
@@ -138,18 +144,20 @@ class _Settings:
                 f"on_warning={on_warning!r}: give 'log' (the default), 'raise' or 'ignore'."
             )
         self.on_warning = cast(WarningMode, on_warning)
-        self.base_url = public_url(base.rstrip("/"))
+        self.base_url = base
+        #: One wall-clock bound per call (connect, reads, retries, waits): sblgen.api.deadline.
+        self.timeout = timeout
         self.policy = RetryPolicy(max_retries, retry_after_cap)
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         self.auth: httpx.Auth
         if kind == "basic":
             self.auth = httpx.BasicAuth(first, second)
         else:
-            token = token_url or os.environ.get("FASTSPRING_OAUTH_TOKEN_URL") or DEFAULT_TOKEN_URL
-            if urlsplit(token).scheme not in ("http", "https"):
-                raise ConfigurationError(
-                    f"token_url {public_url(token)!r} must start with https:// (or http://)."
-                )
+            token = check_url(
+                token_url or os.environ.get("FASTSPRING_OAUTH_TOKEN_URL") or DEFAULT_TOKEN_URL,
+                "token_url",
+                base=False,
+            )
             self.auth = OAuth2ClientCredentials(
                 first,
                 second,
@@ -172,6 +180,65 @@ class _Settings:
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+    def build(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        method: str,
+        url: str,
+        content: bytes | None,
+        deadline: Deadline,
+        *,
+        retry_safe: bool,
+        attempt: int,
+    ) -> httpx.Request:
+        """The request for one attempt; with no time left, the call's
+        :class:`~sblgen.errors.ApiTimeoutError`. Each socket operation gets the client's
+        ``timeout`` cut to the time left (:mod:`sblgen.api.deadline`); an attempt that may
+        be repeated gets only its share of the time left, so that a retry has time too."""
+        left = deadline.left()
+        if left <= 0:
+            raise ApiTimeoutError(method, url, None, detail=deadline.ran_out())
+        timeout = http.timeout
+        attempts_left = self.policy.max_retries - attempt
+        if retry_safe and attempts_left > 0:
+            share = left / (attempts_left + 1)
+            timeout = httpx.Timeout(
+                connect=min(timeout.connect or share, share),
+                read=min(timeout.read or share, share),
+                write=min(timeout.write or share, share),
+                pool=min(timeout.pool or share, share),
+            )
+        return http.build_request(
+            method, url, content=content, headers=_headers(content), timeout=timeout
+        )
+
+    def outcome(
+        self, method: str, url: str, response: httpx.Response, attempt: int, deadline: Deadline
+    ) -> float | None:
+        """``None`` for a success (its body within sblgen's input limits), the seconds to
+        wait before trying again, or the error to raise: also when the wait the server asks
+        for would outlast the call's deadline."""
+        outcome = self.policy.outcome(method, url, response, attempt)
+        if isinstance(outcome, ApiError):
+            raise outcome
+        if outcome is None:
+            try:
+                check_json_bytes(response.content)
+            except LimitError as err:
+                raise unexpected_body(
+                    method, url, response, f"the body is refused: {err}"
+                ) from None
+            return None
+        if outcome >= deadline.left():
+            raise error_for_response(
+                method,
+                url,
+                response,
+                note=f"not retried: waiting {outcome:g} s as asked would take longer than the "
+                f"call's timeout ({self.timeout:g} s)",
+            )
+        return outcome
 
     def retry_safe(self, exc: httpx.HTTPError, retry_safe: bool) -> bool:
         """A failed token request is always safe to repeat: no API write was sent."""
@@ -203,6 +270,12 @@ class _Settings:
 
 def _body(request: SessionRequest | Mapping[str, Any]) -> bytes:
     return as_model(request, SessionRequest).to_json().encode("utf-8")
+
+
+def _token_wait(seconds: float, oauth: OAuth2ClientCredentials) -> float:
+    """``seconds`` to wait before asking for a token again, if the call's deadline allows."""
+    check_wait(seconds, "POST", oauth.token_url)
+    return seconds
 
 
 def _headers(content: bytes | None) -> dict[str, str] | None:
@@ -240,10 +313,11 @@ class Client(ClientResources):
             on_warning,
         )
         self._http = httpx.Client(**self._settings.http_options, transport=transport)
+        install(self._http)  # every socket operation within the call's deadline
         self._sleep: Callable[[float], None] = time.sleep
         self._clock: Callable[[], float] = time.monotonic
         if (oauth := self._settings.oauth) is not None:
-            oauth.sleep = lambda seconds: self._sleep(seconds)
+            oauth.sleep = lambda seconds: self._sleep(_token_wait(seconds, oauth))
             oauth.clock = lambda: self._clock()
 
     def request(
@@ -252,26 +326,33 @@ class Client(ClientResources):
         """Send one API request with sblgen's auth, retries and error mapping; return the
         successful response."""
         url, policy = self._settings.url(path), self._settings.policy
-        attempt = 0
-        while True:
-            try:
-                response = self._http.request(
-                    method, url, content=content, headers=_headers(content)
-                )
-            except httpx.HTTPError as exc:
-                safe = self._settings.retry_safe(exc, retry_safe)
-                error = policy.failure(method, url, exc, safe, attempt)
-                if error is not None:
-                    raise error from None
+        with bound(Deadline.start(self._settings.timeout)) as deadline:
+            attempt = 0
+            while True:
+                try:
+                    request = self._settings.build(
+                        self._http,
+                        method,
+                        url,
+                        content,
+                        deadline,
+                        retry_safe=retry_safe,
+                        attempt=attempt,
+                    )
+                    response = self._http.send(request, stream=True)
+                    read_body(response)
+                except httpx.HTTPError as exc:
+                    safe = self._settings.retry_safe(exc, retry_safe)
+                    error = policy.failure(method, url, exc, safe, attempt)
+                    if error is not None:
+                        raise error from None
+                    attempt += 1
+                    continue
+                delay = self._settings.outcome(method, url, response, attempt, deadline)
+                if delay is None:
+                    return response
+                self._sleep(delay)
                 attempt += 1
-                continue
-            outcome = policy.outcome(method, url, response, attempt)
-            if outcome is None:
-                return response
-            if isinstance(outcome, ApiError):
-                raise outcome
-            self._sleep(outcome)
-            attempt += 1
 
     def create_session(self, request: SessionRequest | Mapping[str, Any]) -> SessionResponse:
         """``POST /sessions``: create a session; its ``id`` becomes ``checkout: "<id>"``.
@@ -339,10 +420,11 @@ class AsyncClient(AsyncClientResources):
             on_warning,
         )
         self._http = httpx.AsyncClient(**self._settings.http_options, transport=transport)
+        install(self._http)
         self._sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
         self._clock: Callable[[], float] = time.monotonic
         if (oauth := self._settings.oauth) is not None:
-            oauth.async_sleep = lambda seconds: self._sleep(seconds)
+            oauth.async_sleep = lambda seconds: self._sleep(_token_wait(seconds, oauth))
             oauth.clock = lambda: self._clock()
 
     async def request(
@@ -350,26 +432,33 @@ class AsyncClient(AsyncClientResources):
     ) -> httpx.Response:
         """Async twin of :meth:`Client.request`."""
         url, policy = self._settings.url(path), self._settings.policy
-        attempt = 0
-        while True:
-            try:
-                response = await self._http.request(
-                    method, url, content=content, headers=_headers(content)
-                )
-            except httpx.HTTPError as exc:
-                safe = self._settings.retry_safe(exc, retry_safe)
-                error = policy.failure(method, url, exc, safe, attempt)
-                if error is not None:
-                    raise error from None
+        with bound(Deadline.start(self._settings.timeout)) as deadline:
+            attempt = 0
+            while True:
+                try:
+                    request = self._settings.build(
+                        self._http,
+                        method,
+                        url,
+                        content,
+                        deadline,
+                        retry_safe=retry_safe,
+                        attempt=attempt,
+                    )
+                    response = await self._http.send(request, stream=True)
+                    await aread_body(response)
+                except httpx.HTTPError as exc:
+                    safe = self._settings.retry_safe(exc, retry_safe)
+                    error = policy.failure(method, url, exc, safe, attempt)
+                    if error is not None:
+                        raise error from None
+                    attempt += 1
+                    continue
+                delay = self._settings.outcome(method, url, response, attempt, deadline)
+                if delay is None:
+                    return response
+                await self._sleep(delay)
                 attempt += 1
-                continue
-            outcome = policy.outcome(method, url, response, attempt)
-            if outcome is None:
-                return response
-            if isinstance(outcome, ApiError):
-                raise outcome
-            await self._sleep(outcome)
-            attempt += 1
 
     async def create_session(self, request: SessionRequest | Mapping[str, Any]) -> SessionResponse:
         """``POST /sessions`` (see :meth:`Client.create_session`)."""

@@ -37,6 +37,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from sblgen.api.deadline import aread_body, read_body
 from sblgen.api.policy import (
     RETRY_STATUSES,
     RetryPolicy,
@@ -45,6 +46,7 @@ from sblgen.api.policy import (
     retry_after,
 )
 from sblgen.errors import AuthenticationError, UnexpectedResponseError
+from sblgen.limits import MAX_ERROR_BODY_CHARS, loads_json
 
 __all__ = ["DEFAULT_TOKEN_URL", "OAuth2ClientCredentials", "is_token_request"]
 
@@ -113,7 +115,7 @@ class OAuth2ClientCredentials(httpx.Auth):
                 attempt = 0
                 while self._needs_token(rejected):
                     answer = yield self._token_request()
-                    answer.read()
+                    read_body(answer)
                     delay = self._accept(answer, attempt)
                     if delay is not None:
                         self.sleep(delay)
@@ -122,7 +124,7 @@ class OAuth2ClientCredentials(httpx.Auth):
             response = yield self._authorize(request, token)
             if response.status_code != 401:
                 return
-            response.read()
+            read_body(response)
             rejected = token
 
     async def async_auth_flow(
@@ -136,7 +138,7 @@ class OAuth2ClientCredentials(httpx.Auth):
                 attempt = 0
                 while self._needs_token(rejected):
                     answer = yield self._token_request()
-                    await answer.aread()
+                    await aread_body(answer)
                     delay = self._accept(answer, attempt)
                     if delay is not None:
                         await self.async_sleep(delay)
@@ -145,7 +147,7 @@ class OAuth2ClientCredentials(httpx.Auth):
             response = yield self._authorize(request, token)
             if response.status_code != 401:
                 return
-            await response.aread()
+            await aread_body(response)
             rejected = token
 
     # ------------------------------------------------------------------ shared steps
@@ -187,11 +189,12 @@ class OAuth2ClientCredentials(httpx.Auth):
         if status in RETRY_STATUSES and attempt < self._policy.max_retries:
             return retry_after(response, self._policy.retry_after_cap, attempt)
         if status in (400, 401):
-            raise AuthenticationError("POST", url, status, response.text, self._refusal(response))
+            body = response.text[:MAX_ERROR_BODY_CHARS]
+            raise AuthenticationError("POST", url, status, body, self._refusal(response))
         if not response.is_success:
             raise error_for_response("POST", url, response)
         try:
-            data = response.json()
+            data = loads_json(response.content)
         except ValueError:
             data = None
         token = data.get("access_token") if isinstance(data, dict) else None
@@ -215,7 +218,7 @@ class OAuth2ClientCredentials(httpx.Auth):
     def _refusal(response: httpx.Response) -> str:
         """RFC 6749 section 5.2: ``error`` and ``error_description``, and the fix."""
         try:
-            data = response.json()
+            data = loads_json(response.content)
         except ValueError:
             data = None
         code = data.get("error") if isinstance(data, dict) else None

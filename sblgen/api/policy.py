@@ -30,7 +30,6 @@ gateway's text) is quoted in the message, short and sanitised (:func:`body_excer
 from __future__ import annotations
 
 import email.utils
-import json
 import re
 import time
 import unicodedata
@@ -49,15 +48,18 @@ from sblgen.errors import (
     ApiTimeoutError,
     AuthenticationError,
     BadRequestError,
+    ConfigurationError,
     NotFoundError,
     RateLimitError,
     ServerError,
     UnexpectedResponseError,
 )
+from sblgen.limits import MAX_ERROR_BODY_CHARS, loads_json, printable
 
 __all__ = [
     "RetryPolicy",
     "body_excerpt",
+    "check_url",
     "error_for_response",
     "public_url",
     "retry_after",
@@ -71,16 +73,70 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def public_url(url: str) -> str:
-    """The URL without any ``user:password`` part.
+    """The URL without any ``user:password`` part. It never fails: in text that is not a
+    readable URL, everything between ``//`` and the last ``@`` before the path is hidden.
 
     >>> public_url("https://u:hunter2@api.example.com:8443/sessions?x=1")
     'https://api.example.com:8443/sessions?x=1'
+    >>> public_url("https://u:hunter2@[::1:99999/x")
+    'https://[hidden]@[::1:99999/x'
     """
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return _USERINFO.sub(r"\1[hidden]@", url)
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
+    if port is not None:
+        host = f"{host}:{port}"
     return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
+
+
+_USERINFO = re.compile(r"(//)[^/?#]*@")
+
+
+def check_url(value: object, name: str, *, base: bool = True) -> str:
+    """``value`` as an API URL, or one :class:`~sblgen.errors.ConfigurationError` line
+    naming ``name`` that never shows a ``user:password`` part: ``http(s)://host[:port]``
+    with an optional path. A ``base`` URL (paths such as ``/sessions`` are appended to it)
+    may not have a query or fragment, and loses any trailing ``/``.
+
+    >>> check_url("https://api.example.com/", "base_url")
+    'https://api.example.com'
+    >>> check_url("ftp://u:hunter2@api.example.com", "base_url")
+    Traceback (most recent call last):
+    sblgen.errors.ConfigurationError: base_url 'ftp://api.example.com' must start with https://...
+    >>> check_url("https://api.example.com/?v=1", "base_url")
+    Traceback (most recent call last):
+    sblgen.errors.ConfigurationError: base_url 'https://api.example.com/?v=1' has a query ...
+    """
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be a URL (text), not {type(value).__name__}.")
+    shown = repr(printable(public_url(value)))
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ConfigurationError(
+            f"{name} {shown} is not a URL (a bad host or port); give https://host[:port][/path]."
+        ) from None
+    if parts.scheme not in ("http", "https"):
+        raise ConfigurationError(f"{name} {shown} must start with https:// (or http://).")
+    if not parts.hostname or any(c.isspace() or not c.isprintable() for c in value):
+        raise ConfigurationError(
+            f"{name} {shown} is not a URL (no host, or spaces or control characters in it); "
+            "give https://host[:port][/path]."
+        )
+    if port == 0:
+        raise ConfigurationError(f"{name} {shown} has port 0; give a port from 1 to 65535.")
+    if base and (parts.query or parts.fragment or value.rstrip("/").endswith(("?", "#"))):
+        raise ConfigurationError(
+            f"{name} {shown} has a query (?...) or fragment (#...): sblgen appends paths such "
+            "as /sessions to it; give only https://host[:port][/path]."
+        )
+    return public_url(value.rstrip("/")) if base else value
 
 
 #: The most characters of an unexpected body that an error message quotes.
@@ -142,10 +198,15 @@ def body_excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 def _not_json(text: str) -> bool:
     try:
-        json.loads(text)
-    except ValueError:
+        loads_json(text)
+    except ValueError:  # not JSON, or beyond sblgen's input limits (LimitError)
         return True
     return False
+
+
+def _kept(body: str) -> str:
+    """What an error keeps of a body: its start (:data:`~sblgen.limits.MAX_ERROR_BODY_CHARS`)."""
+    return body[:MAX_ERROR_BODY_CHARS]
 
 
 def _status_error(status: int) -> type[ApiError]:
@@ -162,9 +223,13 @@ def _status_error(status: int) -> type[ApiError]:
     return UnexpectedResponseError
 
 
-def error_for_response(method: str, url: str, response: httpx.Response) -> ApiError:
+def error_for_response(
+    method: str, url: str, response: httpx.Response, *, note: str | None = None
+) -> ApiError:
     """The typed error for a non-2xx response (one mapping for every endpoint). A body
-    without FastSpring's message is quoted instead (:func:`body_excerpt`).
+    without FastSpring's message is quoted instead (:func:`body_excerpt`); ``note`` says
+    why sblgen stopped there (shown before the excerpt). The error keeps the start of the
+    body (at most :data:`~sblgen.limits.MAX_ERROR_BODY_CHARS` characters) in ``body``.
 
     A v2 error body (``ErrorResponse``: ``status``, ``id``, ``errors[]``) fills the error's
     ``error_status``, ``error_id``, ``timestamp`` and ``errors``; otherwise v1's ``message``
@@ -182,14 +247,17 @@ def error_for_response(method: str, url: str, response: httpx.Response) -> ApiEr
     ...     httpx.Response(502, text="<html><title>Bad Gateway</title></html>")))
     POST https://api.example.com/sessions -> HTTP 502: unexpected body: <html><title>Bad Gat...
     """
-    body = response.text
+    text = response.text
+    body = _kept(text)
     cls = _status_error(response.status_code)
     try:
-        data = json.loads(body) if body else None
-    except ValueError:
+        data = loads_json(text) if text else None
+    except ValueError:  # not JSON, or beyond sblgen's input limits (LimitError)
         data = None
     # Shown only when the body gives no message of FastSpring's.
-    detail = f"unexpected body: {body_excerpt(body)}" if body.strip() else None
+    detail = f"unexpected body: {body_excerpt(text)}" if text.strip() else None
+    if note is not None:
+        detail = note if detail is None else f"{note}; {detail}"
     if not isinstance(data, dict):
         return cls(method, public_url(url), response.status_code, body, detail=detail)
     failure = result_failure(data)  # the REST resources' {"result": "error", ...} shape
@@ -254,7 +322,7 @@ def unexpected_body(
     body = response.text
     if body.strip() and _not_json(body):
         detail = f"{detail}: {body_excerpt(body)}"
-    return UnexpectedResponseError(method, url, response.status_code, body, detail=detail)
+    return UnexpectedResponseError(method, url, response.status_code, _kept(body), detail=detail)
 
 
 def retry_after(response: httpx.Response, cap: float, attempt: int) -> float:
