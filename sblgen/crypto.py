@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import os
 from collections.abc import Mapping
 from typing import Any, NoReturn
@@ -50,6 +49,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from sblgen._files import read_bounded
 from sblgen.errors import DecryptError, SecureKeyError
+from sblgen.limits import loads_json
 from sblgen.payload import SecurePayload
 from sblgen.secure_request import SecureRequest
 
@@ -296,8 +296,8 @@ class PublicCertificate:
         except ValueError:
             raise DecryptError("The decrypted payload has invalid PKCS#7 padding.") from None
         try:
-            data = json.loads(plain.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            data = loads_json(plain.decode("utf-8"))
+        except ValueError:  # not UTF-8, not JSON, or beyond sblgen's input limits
             raise DecryptError("The decrypted payload is not UTF-8 JSON.") from None
         if not isinstance(data, dict):
             raise DecryptError("The decrypted payload is JSON but not an object.")

@@ -41,6 +41,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from sblgen.limits import printable
+
 __all__ = [
     "SiteError",
     "ApiConnectionError",
@@ -204,7 +206,8 @@ class ApiError(SblgenError):
                 text += f" (+{len(self.errors) - len(shown)} more)"
         if error_id:
             text += f" [error id {error_id}]"
-        super().__init__(text)
+        # The server's words on one line, without escape sequences a terminal would obey.
+        super().__init__(printable(text))
 
 
 class BadRequestError(ApiError):
@@ -281,8 +284,10 @@ class SessionWarningError(SblgenError):
             for w in self.warnings
         )
         super().__init__(
-            f"{method} {url} {verb} session {session.id} with FastSpring warnings: {listed}. "
-            "The session exists: use err.session or fix the request."
+            printable(
+                f"{method} {url} {verb} session {session.id} with FastSpring warnings: "
+                f"{listed}. The session exists: use err.session or fix the request."
+            )
         )
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from sblgen._cli import api_resources
-from sblgen._cli.common import EXIT_OK, from_flags, load_data, seconds
+from sblgen._cli.common import EXIT_OK, TIMEOUT_HELP, from_flags, load_data, seconds
 from sblgen.errors import ConfigurationError, InputFileError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,7 +40,9 @@ def register(commands: Any) -> None:
     )
     create.add_argument("request", nargs="?", default="-", metavar="REQUEST_JSON|-")
     create.add_argument("--storefront", help="also print the hosted URL and the SBL tag")
-    create.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS")
+    create.add_argument(
+        "--timeout", type=seconds, default=10.0, metavar="SECONDS", help=TIMEOUT_HELP
+    )
     create.set_defaults(handler=_create_session)
 
     v2 = sub.add_parser(
@@ -62,7 +64,9 @@ def register(commands: Any) -> None:
         command.add_argument(
             "--checkout", required=True, metavar="STORE/CHECKOUT", help="e.g. acme/popup-acme"
         )
-        command.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS")
+        command.add_argument(
+            "--timeout", type=seconds, default=10.0, metavar="SECONDS", help=TIMEOUT_HELP
+        )
         command.add_argument(
             "--on-warning",
             choices=("log", "raise", "ignore"),
@@ -154,9 +158,14 @@ def _create_session(args: argparse.Namespace) -> int:
 
 def _v2(args: argparse.Namespace) -> int:
     from sblgen.api.v2 import CheckoutPath, SessionCreate, V2LineItem
+    from sblgen.api.v2_path import url_segment
 
     try:
         path = CheckoutPath.parse(args.checkout)
+        # The ids on the command line, checked as the URL will take them (one line if odd).
+        for name, what in (("session_id", "v2 session id"), ("product_path", "product path")):
+            if getattr(args, name, None) is not None:
+                url_segment(getattr(args, name), what)
     except ValueError as err:
         raise InputFileError(str(err)) from None
     # Validate input before any network call.

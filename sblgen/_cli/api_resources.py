@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sblgen._cli.common import EXIT_FAILURE, EXIT_OK
+from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, TIMEOUT_HELP, seconds
 from sblgen.errors import ConfigurationError, SblgenError
 
 CREDENTIALS = (
@@ -96,7 +96,9 @@ def register(sub: Any, make_client: ClientFactory) -> None:
     prices.add_argument("--country", help="two-letter country code, e.g. DE")
     prices.add_argument("--currency", help="price in this currency (with --country)")
     prices.add_argument("--product", help="one product path instead of every product")
-    prices.add_argument("--timeout", type=float, default=10.0)
+    prices.add_argument(
+        "--timeout", type=seconds, default=10.0, metavar="SECONDS", help=TIMEOUT_HELP
+    )
     prices.set_defaults(handler=_checked(_prices), make_client=make_client)
 
     events = _group(sub, "events", "recover webhook events FastSpring could not deliver")
@@ -136,7 +138,9 @@ def _command(
     command = group.add_parser(name, help=text, description=CREDENTIALS)
     for positional in ids:
         command.add_argument(positional, metavar="ID")
-    command.add_argument("--timeout", type=float, default=10.0)
+    command.add_argument(
+        "--timeout", type=seconds, default=10.0, metavar="SECONDS", help=TIMEOUT_HELP
+    )
     command.set_defaults(handler=_checked(handler), action=name, make_client=make_client)
     return command
 

@@ -107,6 +107,13 @@ def from_flags(cls: type[M], values: Mapping[str, Any], flags: Mapping[str, str]
         raise InputFileError(f"{flag or error_location(loc)}: {message}") from None
 
 
+#: What ``--timeout`` means for every API command.
+TIMEOUT_HELP = (
+    "the most seconds the call may take in all, connecting, reading, retries and waits "
+    "included (default 10)"
+)
+
+
 def seconds(text: str) -> float:
     """An ``argparse`` type: a number of seconds above 0 (``--timeout``)."""
     try:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, env_value, read_bytes
 from sblgen.errors import InputFileError
+from sblgen.limits import printable
 
 _VERIFY_HELP = "check X-FS-Signature over a raw body (exit 0 valid, 1 invalid)"
 
@@ -35,6 +36,12 @@ def _verify(args: argparse.Namespace) -> int:
     secrets = [*args.secret, *(env_value(name) for name in args.secret_env)]
     if not secrets:
         raise InputFileError("Give the webhook secret with --secret-env VAR (or --secret).")
+    empty = ["--secret"] if "" in args.secret else []
+    empty += [f"--secret-env {name}" for name in args.secret_env if not env_value(name)]
+    if empty:  # a usage mistake, not a signature that does not match
+        raise InputFileError(
+            f"{', '.join(empty)}: the webhook secret is empty; give the secret set in FastSpring."
+        )
     body = read_bytes(args.body)
     try:
         verify_signature(body, args.signature, secrets)
@@ -42,5 +49,6 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"invalid: {err}")
         return EXIT_FAILURE
     events = parse_events(body).events
-    print(f"valid: {len(events)} event(s): {', '.join(e.type for e in events)}")
+    types = ", ".join(printable(e.type) for e in events)  # the sender's text: no escapes
+    print(f"valid: {len(events)} event(s): {types}")
     return EXIT_OK

@@ -39,6 +39,7 @@ from sblgen.api.v2 import (
     v2_body,
 )
 from sblgen.errors import SessionWarningError
+from sblgen.limits import printable
 
 __all__ = ["AsyncCheckoutSessions", "CheckoutSessions", "Sender"]
 
@@ -147,10 +148,10 @@ def report_warnings(call: _Call[Any], url: str, session: V2Session, on_warning: 
     for warning in session.warnings:
         logger.warning(
             "FastSpring warning %s on %s for session %s: %s (%s %s)",
-            warning.code,
-            warning.field or "the request",
-            session.id,
-            warning.message or "no message",
+            printable(warning.code),
+            printable(warning.field or "the request"),
+            printable(session.id),
+            printable(warning.message or "no message"),
             call.method,
             url,
         )

@@ -16,6 +16,7 @@ from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from sblgen.errors import StorefrontError
+from sblgen.limits import check_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from sblgen.storefront import Storefront
@@ -47,6 +48,7 @@ def url_segment(value: str, what: str = "URL path segment") -> str:
         raise ValueError(f"{value!r} is not a {what}: give a non-empty string.")
     if value in (".", ".."):
         raise ValueError(f"{value!r} is not a {what} ('.' and '..' would change the endpoint).")
+    check_text(value, f"The {what} {value!r}")  # a lone surrogate cannot go in a URL
     return quote(value, safe="")
 
 
@@ -72,6 +74,7 @@ class CheckoutPath:
             return text
         if not isinstance(text, str):
             raise ValueError(f"A checkout path must be a string, not {type(text).__name__}.")
+        check_text(text, f"The checkout path {text!r}")
         parts = text.strip().strip("/").split("/")
         if len(parts) != 2 or not all(_SEGMENT.fullmatch(p) for p in parts):
             raise ValueError(
