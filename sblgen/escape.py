@@ -99,9 +99,10 @@ def script_json(json_text: str) -> str:
     return _PROTO_KEY.sub(r'\1["__proto__"]:', json_text)
 
 
-#: Escapes :func:`template_json` adds to :func:`escape_json`'s: ``=`` (never part of JSON's
-#: structure) and, inside strings, the space.
-_TEMPLATE_ESCAPES = (("=", "\\u003d"), (" ", "\\u0020"))
+#: Escapes :func:`template_json` adds to :func:`escape_json`'s: ``=`` and ``/`` (never part
+#: of JSON's structure) and, inside strings, the space: with ``>``, the characters that end
+#: an attribute's name or start its value.
+_TEMPLATE_ESCAPES = (("=", "\\u003d"), ("/", "\\u002f"), (" ", "\\u0020"))
 _STRING_OR_SEPARATOR = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|([,:])')
 
 
@@ -115,10 +116,10 @@ def template_json(value: Any) -> Markup:
     wherever a template puts it: in text, in a ``<script>``, and in an attribute with single,
     double or no quotes. It is what the ``sbl_json`` filter writes.
 
-    Besides :func:`escape_json`'s escapes, ``=`` and every space inside a string are written
-    ``\\u003d`` and ``\\u0020``. Where a double quote of the JSON ends an attribute early,
-    what follows can hold no ``=``, ``<``, ``>`` or space that a string supplied, so no
-    string can add an attribute, a value or a tag. The *value* arrives intact in text, in a
+    Besides :func:`escape_json`'s escapes, ``=``, ``/`` and every space inside a string are
+    written ``\\u003d``, ``\\u002f`` and ``\\u0020``. Where a double quote of the JSON ends
+    an attribute early, what follows can hold no ``=``, ``/``, ``<``, ``>`` or space that a
+    string supplied, so no string can add an attribute, a value or a tag. The *value* arrives intact in text, in a
     ``<script>`` and in a single-quoted attribute (``data-x='{{ v|sbl_json }}'``, read with
     ``JSON.parse(el.dataset.x)``); a double-quoted attribute cannot hold JSON's quotes.
 

@@ -6,7 +6,7 @@ site builder install in their templates. Each returns :class:`markupsafe.Markup`
 >>> print(helpers.session({"coupon": "SPRING"}))
 <script>var fscSession = {"coupon":"SPRING"};</script>
 >>> print(helpers.json({"a": "</script>"}))
-{"a": "\\u003c/script\\u003e"}
+{"a": "\\u003c\\u002fscript\\u003e"}
 """
 
 from __future__ import annotations

@@ -60,6 +60,7 @@ __all__ = [
     "MAX_ERROR_BODY_CHARS",
     "MAX_INT_DIGITS",
     "MAX_RESPONSE_BYTES",
+    "PROTO_KEY",
     "LimitError",
     "check_data",
     "check_json_bytes",
@@ -309,11 +310,19 @@ def _key(path: str, key: object) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def check_data(value: Any, what: str = "the data") -> Any:
+#: A key no map sent to a page may have: JavaScript object literals make it the object's
+#: prototype, and the SBL's key-by-key merge would write through it into every object's.
+PROTO_KEY: Final = "__proto__"
+
+
+def check_data(
+    value: Any, what: str = "the data", *, refuse_keys: frozenset[str] = frozenset()
+) -> Any:
     """``value`` (parsed JSON or TOML: dicts, lists, text, numbers) if it keeps to the
     limits: at most :data:`MAX_DEPTH` levels, integers of at most :data:`MAX_INT_DIGITS`
-    digits, finite numbers, and valid Unicode (:func:`check_text`) in every key and string.
-    The message says where (``pages[0].title``).
+    digits, finite numbers, and valid Unicode (:func:`check_text`) in every key and string;
+    none of ``refuse_keys`` as a key at any depth. The message says where
+    (``pages[0].title``).
 
     >>> check_data({"pages": [{"title": "ok"}]})
     {'pages': [{'title': 'ok'}]}
@@ -346,6 +355,12 @@ def check_data(value: Any, what: str = "the data") -> Any:
                 for key, child in item.items():
                     if isinstance(key, str):
                         check_text(key, f"a key of {path}" if path else "a key")
+                        if key in refuse_keys:
+                            raise LimitError(
+                                f"{key!r} cannot be a key{f' of {path}' if path else ''}: "
+                                "JavaScript would treat it as the object's prototype; "
+                                "rename it."
+                            )
                     stack.append((child, _key(path, key), depth + 1))
             else:
                 stack.extend((child, _key(path, i), depth + 1) for i, child in enumerate(item))

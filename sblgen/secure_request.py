@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, model_validator
 
 from sblgen._model import WireModel, as_model
-from sblgen.limits import check_data
+from sblgen.limits import PROTO_KEY, check_data
 from sblgen.payload import SecurePayload
 
 __all__ = ["SecureRequest"]
@@ -32,9 +32,14 @@ def _is_base64(text: str) -> bool:
     return bool(text)
 
 
+_NO_PROTO = frozenset({PROTO_KEY})
+
+
 def _payload(value: object) -> object:
     if isinstance(value, dict):
-        return check_data(value, "payload")  # valid Unicode, nesting and numbers bounded
+        # Valid Unicode, nesting and numbers bounded, and no "__proto__" key: the SBL folds a
+        # test-mode payload into its request key by key, through an object's prototype.
+        return check_data(value, "payload", refuse_keys=_NO_PROTO)
     if isinstance(value, str):
         return value
     raise ValueError(

@@ -26,7 +26,7 @@ from pydantic_core import PydanticCustomError
 # that every value type is importable from one place.
 from sblgen.codes import country_code, currency_code, language_code, not_str
 from sblgen.dates import FutureDate, Timestamp, frozen_today, future_date, today
-from sblgen.limits import check_text
+from sblgen.limits import PROTO_KEY, check_text
 
 __all__ = [
     "KNOWN_PAYMENT_METHODS",
@@ -347,6 +347,11 @@ def _tag_map(value: object) -> dict[str, str]:
 
 def _text_map(value: dict[str, str]) -> dict[str, str]:
     for key, item in value.items():
+        if key == PROTO_KEY:
+            raise ValueError(
+                "'__proto__' cannot be a key: JavaScript would treat it as the object's "
+                "prototype and drop it; use a language code or another name."
+            )
         text(key)
         text(item)
     return value

@@ -54,7 +54,7 @@ from sblgen.errors import (
     ServerError,
     UnexpectedResponseError,
 )
-from sblgen.limits import MAX_ERROR_BODY_CHARS, loads_json, printable
+from sblgen.limits import MAX_ERROR_BODY_CHARS, loads_json
 
 __all__ = [
     "RetryPolicy",
@@ -114,7 +114,7 @@ def check_url(value: object, name: str, *, base: bool = True) -> str:
     """
     if not isinstance(value, str):
         raise ConfigurationError(f"{name} must be a URL (text), not {type(value).__name__}.")
-    shown = repr(printable(public_url(value)))
+    shown = repr(public_url(value))  # repr: control characters escaped
     try:
         parts = urlsplit(value)
         port = parts.port
