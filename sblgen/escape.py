@@ -119,9 +119,10 @@ def template_json(value: Any) -> Markup:
     Besides :func:`escape_json`'s escapes, ``=``, ``/`` and every space inside a string are
     written ``\\u003d``, ``\\u002f`` and ``\\u0020``. Where a double quote of the JSON ends
     an attribute early, what follows can hold no ``=``, ``/``, ``<``, ``>`` or space that a
-    string supplied, so no string can add an attribute, a value or a tag. The *value* arrives intact in text, in a
-    ``<script>`` and in a single-quoted attribute (``data-x='{{ v|sbl_json }}'``, read with
-    ``JSON.parse(el.dataset.x)``); a double-quoted attribute cannot hold JSON's quotes.
+    string supplied, so no string can add an attribute, a value or a tag. The *value*
+    arrives intact in text, in a ``<script>`` and in a single-quoted attribute
+    (``data-x='{{ v|sbl_json }}'``, read with ``JSON.parse(el.dataset.x)``); a double-quoted
+    attribute cannot hold JSON's quotes.
 
     A ``"__proto__"`` key is refused (in a ``<script>`` the object literal would make it
     the prototype and drop it), as is text that is not valid Unicode.

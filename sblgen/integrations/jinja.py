@@ -18,7 +18,9 @@ Globals installed:
 - ``sbl_session(session, nonce=None)``, ``sbl_push(session, nonce=None)``,
   ``sbl_secure(request, nonce=None)``;
 - ``sbl_button(label, **kw)``, ``sbl_buttons(session, **kw)``, ``sbl_loader(nonce=None)``;
-- filter ``sbl_json``: a model or plain data as HTML-safe JSON.
+- filter ``sbl_json``: a model or plain data as JSON that is harmless anywhere in a
+  template (:func:`sblgen.escape.template_json`); its value arrives intact in text, in a
+  ``<script>`` and in a single-quoted attribute.
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ HOSTILE = [
     '" onerror="window.__pwned=8',
     "<!--<script>window.__pwned=9//",
     "`${window.__pwned=10}`\u2028\u2029",
-    "\\\"; window.__pwned=11; //",
+    '\\"; window.__pwned=11; //',
 ]
 
 #: The filter in each context, on elements that fire events without any user action.
@@ -150,8 +150,10 @@ def test_element_helpers_in_text_context(page: Any, page_server: PageServer, tex
     session = _hostile_session(text)
     request = SecureRequest.plaintext({"tags": {"note": text}, "taxId": text})
     css = "btn " + text.replace("\x00", "")
-    html = _env().from_string(ELEMENT_HELPERS).render(
-        session=session, late={"coupon": "LATER"}, request=request, text=text, css=css
+    html = (
+        _env()
+        .from_string(ELEMENT_HELPERS)
+        .render(session=session, late={"coupon": "LATER"}, request=request, text=text, css=css)
     )
     page.goto(page_server.add("/helpers.html", html))
     record = wait_for_sbl(page)
