@@ -23,6 +23,7 @@ from sblgen.events import SQLiteStore
 from sblgen.integrations.django.webhooks import DjangoStore, webhook_view
 from sblgen.webhooks import sign
 from tests.webhook_apps import (
+    DJANGO_TEST_SETTINGS,
     MIXED,
     RESENT,
     SECRET,
@@ -67,9 +68,7 @@ def _ensure_django() -> None:
 
     if not settings.configured:
         settings.configure(
-            DEBUG=False,
-            SECRET_KEY="test-only",
-            ALLOWED_HOSTS=["testserver"],
+            **DJANGO_TEST_SETTINGS,
             ROOT_URLCONF=__name__,
             INSTALLED_APPS=["django.contrib.contenttypes", "sblgen.integrations.django"],
         )

@@ -239,6 +239,13 @@ def serve(app: Any) -> Iterator[str]:
 
 urlpatterns: list[Any] = []
 
+#: The settings every test Django process starts from (``settings.configure(**...)``).
+DJANGO_TEST_SETTINGS: dict[str, Any] = {
+    "DEBUG": False,
+    "SECRET_KEY": "test-only",
+    "ALLOWED_HOSTS": ["testserver"],
+}
+
 
 def django_setup(db: Path, log: Path, heal: Path, *, slow: float = 0.0) -> None:
     """Configure Django in *this* process: a real SQLite database file, the view at
@@ -253,9 +260,7 @@ def django_setup(db: Path, log: Path, heal: Path, *, slow: float = 0.0) -> None:
     if django.VERSION >= (5, 1):
         options["transaction_mode"] = "IMMEDIATE"
     settings.configure(
-        DEBUG=False,
-        SECRET_KEY="test-only",
-        ALLOWED_HOSTS=["testserver"],
+        **DJANGO_TEST_SETTINGS,
         USE_TZ=True,
         ROOT_URLCONF=__name__,
         INSTALLED_APPS=["sblgen.integrations.django"],
