@@ -35,7 +35,7 @@ contracts in ``pyproject.toml``; a change to one is a change to the other.
                subscriptions, charges, returns,
                bounds, parsing}, api.models,
                api.v2*; types, codes, dates;
-               _model, errors
+               _model, _value, errors
 
 A response model is data: turning it into HTML is :mod:`sblgen.render`'s job
 (:func:`~sblgen.render.checkout_snippet`), fetching it is :mod:`sblgen.api.client`'s.

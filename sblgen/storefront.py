@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sblgen import types
-from sblgen._model import TextValue
+from sblgen._value import TextValue
 from sblgen.errors import StorefrontError
 
 __all__ = ["CheckoutType", "Storefront"]

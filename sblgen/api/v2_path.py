@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sblgen._model import TextValue
+from sblgen._value import TextValue
 from sblgen.errors import StorefrontError
 
 if TYPE_CHECKING:  # pragma: no cover
