@@ -25,6 +25,7 @@ from sblgen.errors import ConfigurationError
 from sblgen.options import SblOptions
 from sblgen.secure_request import SecureRequest
 from sblgen.session import Session
+from sblgen.storefront import Storefront
 
 __all__ = ["SblHelpers", "options_from_settings"]
 
@@ -52,7 +53,7 @@ class SblHelpers:
     def __init__(self, options: SblOptions | None = None) -> None:
         self.options = options
 
-    def _opts(self, storefront: str | None) -> SblOptions:
+    def _opts(self, storefront: str | Storefront | None) -> SblOptions:
         if storefront is not None:
             if self.options is None:
                 return SblOptions.model_validate({"storefront": storefront})
@@ -67,7 +68,7 @@ class SblHelpers:
 
     def script(
         self,
-        storefront: str | None = None,
+        storefront: str | Storefront | None = None,
         session: Session | Mapping[str, Any] | None = None,
         secure: SecureRequest | Mapping[str, Any] | None = None,
         nonce: str | None = None,
@@ -75,7 +76,7 @@ class SblHelpers:
         return render.embed(
             self._opts(storefront),
             session=as_model(session, Session) if session is not None else None,
-            secure_request=as_model(secure, SecureRequest) if secure is not None else None,
+            secure=as_model(secure, SecureRequest) if secure is not None else None,
             with_buttons=False,
             nonce=nonce,
         )

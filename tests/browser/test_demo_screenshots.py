@@ -66,9 +66,7 @@ def _context(browser: Any, size: str, base: str) -> Any:
     # Nothing leaves the machine; FastSpring's library is not needed for a picture.
     context.route(
         "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(base) else route.abort()
-        ),
+        lambda route: route.continue_() if route.request.url.startswith(base) else route.abort(),
     )
     context.route(
         SBL_PATTERN,
@@ -130,9 +128,10 @@ def test_inspector_screenshot(browser: Any, offline: PreviewServer, size: str) -
     if size == "phone":  # closed on a phone: only the toggle, below the page's last line
         assert not panel.is_visible() and toggle.is_visible()
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        assert _box(page, "footer")["y"] + _box(page, "footer")["height"] <= _box(
-            page, "#sblgen-inspector-toggle"
-        )["y"]
+        assert (
+            _box(page, "footer")["y"] + _box(page, "footer")["height"]
+            <= _box(page, "#sblgen-inspector-toggle")["y"]
+        )
         toggle.click()
         page.evaluate("window.scrollTo(0, 0)")
     assert panel.is_visible() and not toggle.is_visible()
