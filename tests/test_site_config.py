@@ -55,7 +55,7 @@ def test_demo_pages_cover_the_store() -> None:
             '[[pages]]\npath = "a.html"\ntitle = "A"\ntemplate = "missing.html"\n',
             "pages[0].template: 'missing.html' is neither",
         ),
-        ('[[pages]]\npath = "a.html"\ntitle = "A"\nbogus = 1\n', "pages[0].bogus: Extra inputs"),
+        ('[[pages]]\npath = "a.html"\ntitle = "A"\nbogus = 1\n', "pages[0].bogus: unknown field"),
         ("[[pages]\n", "not valid TOML"),
     ],
 )

@@ -43,7 +43,7 @@ def __getattr__(name: str) -> Any:
             raise
         raise ImportError(
             "sblgen's Sessions API client needs httpx: pip install 'sblgen[api]'"
-        ) from err
+        ) from None
     value = getattr(module, name)
     globals()[name] = value
     return value

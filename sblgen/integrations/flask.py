@@ -22,7 +22,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g
+from sblgen.integrations import missing_extra
+
+try:
+    from flask import Flask, Response, g
+except ModuleNotFoundError as _err:  # pragma: no cover - run in a subprocess by the tests
+    raise missing_extra(_err, "Flask integration", "Flask", "flask") from None
 
 from sblgen.errors import ConfigurationError
 from sblgen.integrations.jinja import NonceHelpers, SblHelpers, options_from_settings
@@ -31,7 +36,6 @@ from sblgen.render import loader_js
 
 __all__ = ["LOADER_ENDPOINT", "Sblgen"]
 
-_FIELDS = set(SblOptions.model_fields)
 #: The endpoint name of the loader's route (``url_for("sblgen.loader")``).
 LOADER_ENDPOINT = "sblgen.loader"
 
@@ -76,16 +80,8 @@ class Sblgen:
             # SBLGEN_WEBHOOKS belongs to the webhook receiver (flask_webhooks), not the tags.
             if key.startswith("SBLGEN_") and key != "SBLGEN_WEBHOOKS"
         }
-        unknown = set(values) - _FIELDS
-        if unknown:
-            raise ConfigurationError(
-                f"Unknown sblgen settings: {', '.join('SBLGEN_' + k.upper() for k in sorted(unknown))}; "
-                f"use SBLGEN_ + one of {', '.join(sorted(f.upper() for f in _FIELDS))}."
-            )
-        if "storefront" not in values:
-            raise ConfigurationError(
-                "Set app.config['SBLGEN_STOREFRONT'] (e.g. 'acme.test.onfastspring.com/popup-acme')."
-            )
+        # A misspelt name ("did you mean SBLGEN_ACCESS_KEY?"), a missing storefront or a bad
+        # value: one ConfigurationError naming the setting.
         options = options_from_settings(values, lambda name: f"SBLGEN_{name.upper()}")
         helpers = NonceHelpers(options, self.nonce_getter)
         self.helpers = helpers
