@@ -22,7 +22,7 @@ from flask import Flask
 
 import tests.test_integrations_django  # noqa: F401  (configures Django the one way)
 from sblgen.cli import main
-from sblgen.errors import WebhookSignatureError
+from sblgen.errors import WebhookPayloadError, WebhookSignatureError
 from sblgen.events import Dispatcher, MemoryStore, receive
 from sblgen.integrations.flask_webhooks import webhook_blueprint
 from sblgen.webhooks import parse_events, sign, verify_signature, verify_webhook
@@ -311,3 +311,55 @@ def test_header_lookup_ignores_case_and_prefers_the_exact_name() -> None:
         verify_webhook(BODY, {"X-FS-Signature-2": signature}, SECRET)
     both = {"x-fs-signature": "wrong", "X-FS-Signature": signature}
     assert verify_webhook(BODY, both, SECRET).events
+
+
+# --------------------------------------------------------------- the messages, exactly
+
+
+def _message(call: Callable[[], object]) -> str:
+    try:
+        call()
+    except (WebhookSignatureError, WebhookPayloadError, TypeError) as err:
+        return str(err)
+    raise AssertionError("nothing was raised")  # pragma: no cover
+
+
+def test_each_refusal_says_what_to_do_in_one_line() -> None:
+    """The exact words (they are the documentation a seller's log shows)."""
+    signature = sign(BODY, SECRET)
+    assert _message(lambda: verify_signature(BODY, signature, [])) == (
+        "No webhook secret was given; pass the secret set in FastSpring."
+    )
+    assert _message(lambda: verify_signature(BODY, None, SECRET)) == (
+        "The request has no X-FS-Signature header; refuse it (FastSpring signs every webhook "
+        "that has a secret)."
+    )
+    assert _message(lambda: verify_signature(BODY, "***", SECRET)) == (
+        "The X-FS-Signature header is not base64."
+    )
+    assert _message(lambda: verify_signature(BODY, sign(BODY, "x"), SECRET)) == (
+        "The X-FS-Signature signature does not match the body for any configured secret; "
+        "refuse the request."
+    )
+    assert _message(lambda: verify_signature("{}", signature, SECRET)) == (  # type: ignore[arg-type]
+        "verify the raw request body as bytes, before any parsing"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "first"),
+    [
+        (b"not json", "body: Invalid JSON: expected ident at line 1 column 2"),
+        (b"[]", "body: Input should be an object"),
+        (b'{"events": [{"type": "x"}]}', "events.0.id: Field required"),
+        (
+            b'{"events": [{"id": "e", "type": "t", "live": "maybe"}, 5]}',
+            "events.0.live: Input should be a valid boolean, unable to interpret input",
+        ),
+    ],
+)
+def test_a_body_that_is_not_the_envelope_names_the_first_problem(body: bytes, first: str) -> None:
+    count = 2 if b"maybe" in body else 1
+    assert _message(lambda: parse_events(body)) == (
+        f"The webhook body is not FastSpring's events envelope ({count} problems, first: {first})."
+    )
