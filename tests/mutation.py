@@ -10,8 +10,11 @@ sources and tests into it, runs ``mutmut run`` there and prints the score
 (killed/total) and every surviving mutant as a diff. Results are cached in the work
 folder: a second run tests only the functions that changed.
 
->>> sorted(SUBSETS) == sorted(MODULES)
+>>> sorted(SUBSETS) == sorted(MODULES) == sorted(mutmut_settings()["only_mutate"])
 True
+>>> [arg for args in SUBSETS.values() for arg in args
+...  if not arg.startswith("-") and not (ROOT / arg).exists()]
+[]
 >>> work_folder("sblgen/api/policy.py").name
 'sblgen_api_policy'
 """
@@ -133,6 +136,12 @@ def _table(name: str, values: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def mutmut_settings() -> dict[str, Any]:
+    """The project's ``[tool.mutmut]`` settings."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return dict(project["tool"]["mutmut"])
+
+
 def configuration(module: str) -> str:
     """The work folder's ``pyproject.toml`` for ``module``.
 
@@ -142,7 +151,7 @@ def configuration(module: str) -> str:
     """
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     pytest_options = dict(project["tool"]["pytest"]["ini_options"])
-    mutmut = dict(project["tool"]["mutmut"])
+    mutmut = mutmut_settings()
     mutmut["only_mutate"] = [module]
     mutmut["pytest_add_cli_args_test_selection"] = list(SUBSETS[module])
     return (
