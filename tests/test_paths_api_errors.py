@@ -14,6 +14,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import httpx
 import pytest
@@ -28,7 +29,13 @@ from sblgen import (
     UnexpectedResponseError,
 )
 from sblgen.api import AsyncClient, Client
-from sblgen.api.policy import RETRY_STATUSES, RetryPolicy, error_for_response
+from sblgen.api.policy import (
+    RETRY_STATUSES,
+    RetryPolicy,
+    error_for_response,
+    public_url,
+    unexpected_body,
+)
 
 URL = "https://api.example.com/sessions"
 
@@ -220,3 +227,74 @@ def test_a_success_status_is_returned(server: _StatusServer) -> None:
     with Client(base_url=_base(server), username="u", password="pw") as client:
         for status in (200, 201, 202, 299):
             assert client.request("GET", f"/{status}/v1").status_code == status
+
+
+# --------------------------------------------------------------- one v2 key is enough
+
+
+@pytest.mark.parametrize(
+    ("body", "read"),
+    [
+        ({"errors": [{"errorCode": "E1", "field": "f", "message": "m1"}]}, "errors"),
+        ({"id": "FS0002", "message": "m"}, "id"),
+        ({"status": "404 NOT_FOUND", "message": "m"}, "status"),
+    ],
+)
+def test_any_one_v2_key_makes_a_v2_error_body(body: dict[str, Any], read: str) -> None:
+    err = error_for_response("GET", URL, httpx.Response(404, json=body))
+    if read == "errors":
+        assert [(e.error_code, e.field) for e in err.errors] == [("E1", "f")]
+        assert err.server_message == "m1"
+    elif read == "id":
+        assert err.error_id == "FS0002" and "[error id FS0002]" in str(err)
+    else:
+        assert err.error_status == "404 NOT_FOUND"
+
+
+# --------------------------------------------------------------- failures without a response
+
+
+@pytest.mark.parametrize(
+    ("exc", "retry_safe", "detail"),
+    [
+        (
+            httpx.ReadTimeout("slow"),
+            False,
+            "ReadTimeout: slow (not retried: the request may have reached FastSpring)",
+        ),
+        (
+            httpx.ReadTimeout(""),
+            False,
+            "ReadTimeout (not retried: the request may have reached FastSpring)",
+        ),
+        (httpx.ReadTimeout("slow"), True, "ReadTimeout: slow"),
+        (httpx.ConnectError("refused"), False, "ConnectError: refused"),
+        (httpx.ConnectError(""), True, "ConnectError"),
+        (
+            httpx.RemoteProtocolError("dropped"),
+            False,
+            "RemoteProtocolError: dropped (not retried: the request may have reached FastSpring)",
+        ),
+    ],
+)
+def test_a_failure_says_what_happened_and_whether_it_was_retried(
+    exc: httpx.HTTPError, retry_safe: bool, detail: str
+) -> None:
+    error = RetryPolicy(max_retries=0, retry_after_cap=5.0).failure(
+        "PUT", URL, exc, retry_safe, attempt=0
+    )
+    assert error is not None
+    assert (error.method, error.url, error.status, error.body) == ("PUT", URL, None, None)
+    assert str(error) == f"PUT {URL} -> {detail}"
+
+
+def test_a_success_whose_body_is_wrong() -> None:
+    err = unexpected_body("GET", URL, httpx.Response(200, text="<html>"), "not JSON")
+    assert type(err) is UnexpectedResponseError
+    assert (err.method, err.url, err.status, err.body) == ("GET", URL, 200, "<html>")
+    assert str(err) == f"GET {URL} -> HTTP 200: not JSON"
+
+
+def test_public_url_of_odd_urls() -> None:
+    assert public_url("/sessions?a=1") == "/sessions?a=1"
+    assert public_url("http://user@host/x#frag") == "http://host/x"
