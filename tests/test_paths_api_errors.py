@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -297,4 +298,30 @@ def test_a_success_whose_body_is_wrong() -> None:
 
 def test_public_url_of_odd_urls() -> None:
     assert public_url("/sessions?a=1") == "/sessions?a=1"
+    assert public_url("https://u:p@[::1]:8443/x") == "https://[::1]:8443/x"
+    assert public_url("http://[fe80::1%25eth0]/x") == "http://[fe80::1%25eth0]/x"
     assert public_url("http://user@host/x#frag") == "http://host/x"
+
+
+class _V6StatusServer(_StatusServer):
+    address_family = socket.AF_INET6
+
+
+def test_a_client_on_an_ipv6_base_url() -> None:
+    """The base URL keeps its brackets once its credentials are taken out."""
+    try:
+        httpd = _V6StatusServer(("::1", 0), _Handler)
+    except OSError:  # pragma: no cover - a machine without IPv6 loopback
+        pytest.skip("no IPv6 loopback here")
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = httpd.server_address[1]
+        with Client(base_url=f"http://u:pw@[::1]:{port}", username="u", password="pw") as client:
+            assert client.request("GET", "/200/v1").status_code == 200
+            with pytest.raises(NotFoundError) as exc:
+                client.request("GET", "/404/none")
+        assert exc.value.url == f"http://[::1]:{port}/404/none"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
