@@ -1,7 +1,8 @@
 """The ``sblgen`` command line: a thin front end over the public API.
 
 Every subcommand parses its arguments, calls public functions and prints. User mistakes
-(unreadable or invalid input) print a message and exit with status 2, never a traceback.
+(unreadable or invalid input) print a message and exit with status 2, never a traceback;
+Ctrl+C prints ``sblgen: interrupted`` and exits with status 130.
 
 >>> build_parser().prog
 'sblgen'
@@ -20,6 +21,9 @@ from sblgen._cli.common import EXIT_USAGE, format_validation_error
 from sblgen.errors import SblgenError
 
 __all__ = ["build_parser", "main"]
+
+#: The exit status after Ctrl+C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        print("sblgen: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)

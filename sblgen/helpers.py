@@ -20,29 +20,73 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from sblgen import render
-from sblgen._model import WireModel, as_model, error_messages
+from sblgen._model import UNKNOWN_FIELD, WireModel, as_model, unknown_field_message
 from sblgen.errors import ConfigurationError
 from sblgen.options import SblOptions
 from sblgen.secure_request import SecureRequest
 from sblgen.session import Session
+from sblgen.storefront import Storefront
 
-__all__ = ["SblHelpers", "options_from_settings"]
+__all__ = ["SblHelpers", "options_from_settings", "settings_problems"]
+
+
+#: What a seller's storefront setting looks like, for messages.
+_STOREFRONT_EXAMPLE = "'acme.test.onfastspring.com/popup-acme'"
+
+
+def settings_problems(
+    values: Mapping[str, Any], setting: Callable[[str], str]
+) -> list[tuple[str, str]]:
+    """Every problem with a framework's sblgen settings (keys are option names), as
+    ``(kind, message)``: ``kind`` is ``"unknown"`` (a name that is no option; the message
+    suggests the one probably meant), ``"missing"`` or ``"invalid"``, unknown names first.
+    Each message names the setting as ``setting(name)`` spells it.
+
+    >>> settings_problems({"storefont": "x"}, lambda n: f"SBLGEN_{n.upper()}")[0]
+    ('unknown', 'SBLGEN_STOREFONT: unknown setting; did you mean SBLGEN_STOREFRONT?')
+    >>> settings_problems({"storefront": "acme.onfastspring.com/popup-acme"}, str.upper)
+    []
+    """
+    try:
+        SblOptions.model_validate(values)
+    except ValidationError as err:
+        return _problems(err, setting)
+    return []
+
+
+def _problems(err: ValidationError, setting: Callable[[str], str]) -> list[tuple[str, str]]:
+    names = list(SblOptions.model_fields)
+    problems: list[tuple[str, str]] = []
+    for item in err.errors(include_url=False):
+        name = str(item["loc"][0]) if item["loc"] else "storefront"
+        if item["type"] == UNKNOWN_FIELD:
+            text = unknown_field_message(name, None, spell=setting, names=names, noun="setting")
+            problems.append(("unknown", f"{setting(name)}: {text}"))
+        elif item["type"] == "missing":
+            fix = f"give your storefront, such as {_STOREFRONT_EXAMPLE}"
+            problems.append(("missing", f"{setting(name)}: not set; {fix}"))
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+            problems.append(("invalid", f"{setting(name)}: {message}"))
+    return sorted(problems, key=lambda problem: problem[0] != "unknown")
 
 
 def options_from_settings(values: Mapping[str, Any], setting: Callable[[str], str]) -> SblOptions:
     """:class:`SblOptions` from a framework's settings (keys are option names); a bad value
-    raises :class:`~sblgen.errors.ConfigurationError` naming the setting (``setting(name)``).
+    raises :class:`~sblgen.errors.ConfigurationError` naming the setting (``setting(name)``),
+    a misspelt name the setting probably meant (:func:`settings_problems`).
 
     >>> options_from_settings({"storefront": "nope"}, lambda n: f"SBLGEN_{n.upper()}")
     Traceback (most recent call last):
     sblgen.errors.ConfigurationError: SBLGEN_STOREFRONT: 'nope' is not a FastSpring storefront; ...
+    >>> options_from_settings({"storefront": "acme.onfastspring.com", "acess_key": "K"}, str.upper)
+    Traceback (most recent call last):
+    sblgen.errors.ConfigurationError: ACESS_KEY: unknown setting; did you mean ACCESS_KEY?
     """
     try:
         return SblOptions.model_validate(values)
     except ValidationError as err:
-        loc, message = error_messages(err)[0]
-        name = str(loc[0]) if loc else "storefront"
-        raise ConfigurationError(f"{setting(name)}: {message}") from None
+        raise ConfigurationError(_problems(err, setting)[0][1]) from None
 
 
 class SblHelpers:
@@ -52,7 +96,7 @@ class SblHelpers:
     def __init__(self, options: SblOptions | None = None) -> None:
         self.options = options
 
-    def _opts(self, storefront: str | None) -> SblOptions:
+    def _opts(self, storefront: str | Storefront | None) -> SblOptions:
         if storefront is not None:
             if self.options is None:
                 return SblOptions.model_validate({"storefront": storefront})
@@ -67,7 +111,7 @@ class SblHelpers:
 
     def script(
         self,
-        storefront: str | None = None,
+        storefront: str | Storefront | None = None,
         session: Session | Mapping[str, Any] | None = None,
         secure: SecureRequest | Mapping[str, Any] | None = None,
         nonce: str | None = None,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def _new_pair(common_name: str, days: int) -> tuple[bytes, bytes]:
 
 def _stage(path: Path, data: bytes, mode: int) -> Path:
     """Write ``data`` whole to a temporary file next to ``path`` (created with ``mode``)."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -73,15 +74,35 @@ def _stage(path: Path, data: bytes, mode: int) -> Path:
     return tmp
 
 
+def _backup(path: Path) -> Path | None:
+    """A second name (a hard link) for the file at ``path``, to put it back from; ``None``
+    when there is no such file."""
+    backup = path.with_name(f".{path.name}.old-{secrets.token_hex(4)}")
+    try:
+        os.link(path, backup)
+    except FileNotFoundError:
+        return None
+    return backup
+
+
 def _write_all(files: Sequence[tuple[Path, bytes, int]], force: bool) -> None:
-    """Write every file or none: all are staged first (where a full disk or a permission
-    error shows), then moved into place; without ``force`` an existing file is never
-    replaced (``os.link`` refuses atomically) and the ones already placed are removed."""
+    """Write every file or none, so that a key and its certificate always pair up.
+
+    All are staged first (where a full disk or a permission error shows), then moved into
+    place. Without ``force`` an existing file is never replaced (``os.link`` refuses
+    atomically). With ``force`` the files there are kept under a second name first; if
+    any step fails, the files already moved are put back (or removed, where there was
+    none), so the previous pair stays whole."""
     staged: list[tuple[Path, Path]] = []
+    backups: dict[Path, Path | None] = {}
     placed: list[Path] = []
+    kept: list[Path] = []  # backups that could not be put back: never delete those
     try:
         for path, data, mode in files:
             staged.append((_stage(path, data, mode), path))
+        if force:
+            for _tmp, path in staged:
+                backups[path] = _backup(path)
         for tmp, path in staged:
             if force:
                 os.replace(tmp, path)
@@ -89,13 +110,28 @@ def _write_all(files: Sequence[tuple[Path, bytes, int]], force: bool) -> None:
                 os.link(tmp, path)
             placed.append(path)
     except BaseException:
-        if not force:
-            for path in placed:
-                path.unlink(missing_ok=True)
+        for path in reversed(placed):
+            backup = backups.get(path)
+            try:
+                if backup is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    os.replace(backup, path)
+            except OSError:  # pragma: no cover - the disk failed under us
+                if backup is not None:
+                    kept.append(backup)
+        if kept:  # pragma: no cover
+            raise SecureKeyError(
+                "Writing the key pair failed and the previous files could not all be put "
+                f"back; they are kept as {', '.join(map(os.fspath, kept))}: rename them back."
+            ) from None
         raise
     finally:
         for tmp, _path in staged:
             tmp.unlink(missing_ok=True)
+        for backup in backups.values():
+            if backup is not None and backup not in kept:
+                backup.unlink(missing_ok=True)
 
 
 def generate_key_pair(

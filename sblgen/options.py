@@ -14,10 +14,11 @@ True
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
+from sblgen._model import StrictModel
 from sblgen.errors import RenderError
 from sblgen.storefront import Storefront
 from sblgen.types import JsIdentifier
@@ -99,11 +100,13 @@ def _script_url(value: str) -> str:
 ScriptUrl = Annotated[str, Field(min_length=1), AfterValidator(_script_url)]
 
 
-class SblOptions(BaseModel):
+class SblOptions(StrictModel):
     """Everything the ``<script id="fsc-api">`` tag says.
 
     Callbacks are *names* of global functions, validated as JavaScript identifiers.
-    Instances are frozen and hashable, so equal options can share rendered output.
+    Instances are frozen and hashable, so equal options can share rendered output. The
+    storefront may be given as text (``str``) or a :class:`Storefront`; either way it is a
+    :class:`Storefront` once validated.
 
     >>> SblOptions(storefront="https://acme.onfastspring.com/popup-acme/").storefront.value
     'acme.onfastspring.com/popup-acme'
@@ -135,6 +138,37 @@ class SblOptions(BaseModel):
     mode: Mode = "inline"
     #: Where the page serves the strict-CSP loader (external mode).
     loader_src: ScriptUrl = "/static/sblgen/sbl-loader.js"
+
+    if TYPE_CHECKING:
+        # What type checkers see, with or without the pydantic plugin: the storefront as
+        # text or a Storefront (the field itself is always a Storefront). One parameter per
+        # field, with the field's default (tests/test_types_no_plugin.py checks they agree).
+        def __init__(
+            self,
+            *,
+            storefront: str | Storefront,
+            access_key: str | None = None,
+            continuous: bool = False,
+            debug: bool = False,
+            animate_fader: bool | None = None,
+            data_callback: JsIdentifier | None = None,
+            error_callback: JsIdentifier | None = None,
+            validation_callback: JsIdentifier | None = None,
+            before_requests_callback: JsIdentifier | None = None,
+            after_requests_callback: JsIdentifier | None = None,
+            before_markup_callback: JsIdentifier | None = None,
+            after_markup_callback: JsIdentifier | None = None,
+            markup_helpers_callback: JsIdentifier | None = None,
+            decorate_callback: JsIdentifier | None = None,
+            popup_closed: JsIdentifier | None = None,
+            popup_event_received: JsIdentifier | None = None,
+            popup_webhook_received: JsIdentifier | None = None,
+            version: str = DEFAULT_SBL_VERSION,
+            src: ScriptUrl | None = None,
+            loading: Literal["async", "defer"] | None = None,
+            mode: Mode = "inline",
+            loader_src: ScriptUrl = "/static/sblgen/sbl-loader.js",
+        ) -> None: ...
 
     @property
     def script_src(self) -> str:

@@ -230,7 +230,7 @@ ITEM = [{"product": "p"}]
         ({"account": "a", "items": ITEM, "language": "english"}, "language", "ISO 639-1"),
         ({"account": "a", "items": ITEM, "country": "USA"}, "country", "ISO 3166-1"),
         ({"account": "a", "items": ITEM, "coupon": "a b"}, "coupon", "coupon code"),
-        ({"account": "a", "items": ITEM, "extra": 1}, "extra", "Extra inputs"),
+        ({"account": "a", "items": ITEM, "extra": 1}, "extra", "unknown field"),
     ],
 )
 def test_rules(data: dict[str, Any], loc: str, message: str) -> None:

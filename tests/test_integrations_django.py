@@ -98,7 +98,7 @@ def test_missing_settings() -> None:
         Template("{% load sblgen %}{% sbl_script %}").render(Context({}))
     with (
         override_settings(SBLGEN={"STOREFRONT": "acme.test.onfastspring.com/popup-a", "X": 1}),
-        pytest.raises(ImproperlyConfigured, match=r"SBLGEN\['X'\]: Extra inputs"),
+        pytest.raises(ImproperlyConfigured, match=r"SBLGEN\['X'\]: unknown setting; use one of"),
     ):
         Template("{% load sblgen %}{% sbl_script %}").render(Context({}))
     # the settings in force again: the helpers follow them, nothing stale is kept

@@ -83,3 +83,92 @@ def test_generate_writes_both_files_or_neither(
         assert (old_key.read_bytes(), old_cert.read_bytes()) == before  # the old pair, intact
     else:
         assert left == []  # no lone key, no temporary file
+
+
+def _failing(monkeypatch: pytest.MonkeyPatch, name: str, fails: Any) -> list[tuple[str, str]]:
+    """``os.<name>`` failing (EIO) for the calls ``fails(src, dst)`` picks; the calls made."""
+    import os
+
+    real = getattr(os, name)
+    calls: list[tuple[str, str]] = []
+
+    def call(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        calls.append((Path(src).name, Path(dst).name))
+        if fails(Path(src), Path(dst)):
+            raise OSError(5, "Input/output error")
+        real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, name, call)
+    return calls
+
+
+def test_force_keeps_the_old_pair_when_the_second_rename_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new key is in place, then the certificate cannot be: the old key comes back,
+    so the files there always form a pair."""
+    key, cert = generate_key_pair(tmp_path)
+    before = (key.read_bytes(), cert.read_bytes())
+    _failing(monkeypatch, "replace", lambda src, dst: dst.name == "publicCert.pem")
+    with pytest.raises(OSError, match="Input/output"):
+        generate_key_pair(tmp_path, force=True)
+    monkeypatch.undo()
+    assert (key.read_bytes(), cert.read_bytes()) == before
+    assert check_pair(PrivateKey.from_file(key), PublicCertificate.from_file(cert))
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["privatekey.pem", "publicCert.pem"]
+
+
+def test_force_keeps_the_old_pair_when_a_backup_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key, cert = generate_key_pair(tmp_path)
+    before = (key.read_bytes(), cert.read_bytes())
+    _failing(monkeypatch, "link", lambda src, dst: src.name == "publicCert.pem")
+    with pytest.raises(OSError, match="Input/output"):
+        generate_key_pair(tmp_path, force=True)
+    assert (key.read_bytes(), cert.read_bytes()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["privatekey.pem", "publicCert.pem"]
+
+
+def test_force_with_only_one_old_file_removes_the_new_one_on_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "publicCert.pem").write_text("old cert")
+    _failing(monkeypatch, "replace", lambda src, dst: dst.name == "publicCert.pem")
+    with pytest.raises(OSError, match="Input/output"):
+        generate_key_pair(tmp_path, force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["publicCert.pem"]  # no lone key
+    assert (tmp_path / "publicCert.pem").read_text() == "old cert"
+
+
+def test_without_force_a_failing_second_link_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _failing(monkeypatch, "link", lambda src, dst: dst.name == "publicCert.pem")
+    with pytest.raises(OSError, match="Input/output"):
+        generate_key_pair(tmp_path)
+    assert [dst for _src, dst in calls] == ["privatekey.pem", "publicCert.pem"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_force_replaces_both_and_leaves_no_backup(tmp_path: Path) -> None:
+    key, cert = generate_key_pair(tmp_path)
+    before = (key.read_bytes(), cert.read_bytes())
+    generate_key_pair(tmp_path, force=True)
+    assert key.read_bytes() != before[0] and cert.read_bytes() != before[1]
+    assert check_pair(PrivateKey.from_file(key), PublicCertificate.from_file(cert))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["privatekey.pem", "publicCert.pem"]
+
+
+def test_cli_keygen_force_failure_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sblgen.cli import main
+
+    key, cert = generate_key_pair(tmp_path)
+    before = (key.read_bytes(), cert.read_bytes())
+    _failing(monkeypatch, "replace", lambda src, dst: dst.name == "publicCert.pem")
+    assert main(["keygen", "--out-dir", str(tmp_path), "--force"]) == 2
+    assert capsys.readouterr().err == "sblgen: Input/output error\n"
+    assert (key.read_bytes(), cert.read_bytes()) == before

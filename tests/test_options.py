@@ -21,7 +21,7 @@ from tests.render_cases import ALL_OPTIONS, TEST_SHOP
 def test_script_urls_are_urls(url: str) -> None:
     for field in ("src", "loader_src"):
         with pytest.raises(ValueError, match="is not a script URL"):
-            SblOptions(storefront=TEST_SHOP, **{field: url})
+            SblOptions.model_validate({"storefront": TEST_SHOP, field: url})
 
 
 @pytest.mark.parametrize(

@@ -90,8 +90,8 @@ def test_indent_json() -> None:
 @pytest.mark.parametrize(
     ("data", "loc", "message"),
     [
-        ({"bogus": 1}, "bogus", "Extra inputs"),
-        ({"paymentContact": {"fax": "1"}}, "paymentContact.fax", "Extra inputs"),
+        ({"bogus": 1}, "bogus", "unknown field"),
+        ({"paymentContact": {"fax": "1"}}, "paymentContact.fax", "unknown field"),
         (
             {"products": [{"path": "a", "quantity": -1}]},
             "products.0.quantity",
@@ -180,13 +180,6 @@ def test_invoice_due_date_accepts_date_and_string() -> None:
     assert Session.model_validate({"invoiceDueDate": "2026-12-01"}).invoice_due_date == date(
         2026, 12, 1
     )
-
-
-def test_secure_request_repr_hides_payload() -> None:
-    request = SecureRequest(payload="QUJD" * 10, key="REVG")
-    assert "QUJD" not in repr(request)
-    assert "REVG" not in str(request)
-    assert "test-mode" in repr(SecureRequest(payload={"a": 1}, key=""))
 
 
 # ---------------------------------------------------------------- property tests

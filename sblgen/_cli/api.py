@@ -4,10 +4,28 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from sblgen._cli.common import EXIT_OK, load_data
-from sblgen.errors import InputFileError
+from sblgen._cli import api_resources
+from sblgen._cli.common import EXIT_OK, from_flags, load_data, seconds
+from sblgen.errors import ConfigurationError, InputFileError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sblgen.api.client import Client, WarningMode
+
+#: Where the CLI's credentials and URLs come from (never from flags: `ps` shows those).
+_BASIC = ("FASTSPRING_API_USERNAME", "FASTSPRING_API_PASSWORD")
+_OAUTH = ("FASTSPRING_OAUTH_CLIENT_ID", "FASTSPRING_OAUTH_CLIENT_SECRET")
+_URLS = ("FASTSPRING_API_BASE_URL", "FASTSPRING_OAUTH_TOKEN_URL")
+_BASIC_HELP = (
+    "FASTSPRING_API_USERNAME and FASTSPRING_API_PASSWORD (HTTP Basic: Developer Tools > APIs > "
+    "API Credentials in the FastSpring app)"
+)
+_OAUTH_HELP = "FASTSPRING_OAUTH_CLIENT_ID and FASTSPRING_OAUTH_CLIENT_SECRET (OAuth2)"
 
 
 def register(commands: Any) -> None:
@@ -22,7 +40,7 @@ def register(commands: Any) -> None:
     )
     create.add_argument("request", nargs="?", default="-", metavar="REQUEST_JSON|-")
     create.add_argument("--storefront", help="also print the hosted URL and the SBL tag")
-    create.add_argument("--timeout", type=float, default=10.0)
+    create.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS")
     create.set_defaults(handler=_create_session)
 
     v2 = sub.add_parser(
@@ -44,7 +62,7 @@ def register(commands: Any) -> None:
         command.add_argument(
             "--checkout", required=True, metavar="STORE/CHECKOUT", help="e.g. acme/popup-acme"
         )
-        command.add_argument("--timeout", type=float, default=10.0)
+        command.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS")
         command.add_argument(
             "--on-warning",
             choices=("log", "raise", "ignore"),
@@ -58,21 +76,75 @@ def register(commands: Any) -> None:
             else:
                 command.add_argument(positional, metavar=positional.upper())
         command.set_defaults(handler=_v2, v2_action=name)
+    api_resources.register(sub, _client)  # orders, subscriptions, accounts, prices, events
+
+
+def _environment_help(v1: bool) -> str | None:
+    """What is wrong with the environment the API client is made from, said with its
+    variables (the client's own messages name its Python parameters); ``None`` when the
+    environment looks right."""
+    from sblgen.api.policy import public_url
+
+    for name in _URLS:
+        value = os.environ.get(name)
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            return f"{name}={public_url(value)!r}: give an https:// (or http://) URL."
+    basic = [name for name in _BASIC if os.environ.get(name)]
+    oauth = [name for name in _OAUTH if os.environ.get(name)]
+    if v1 and oauth:
+        return (
+            f"Sessions v1 (api create-session) takes HTTP Basic credentials only: unset "
+            f"{' and '.join(oauth)} and set {_BASIC_HELP}; OAuth2 credentials work with "
+            "`sblgen api v2`."
+        )
+    if basic and oauth:
+        return (
+            f"Both kinds of FastSpring API credentials are set ({', '.join(basic + oauth)}); "
+            "unset one kind."
+        )
+    if not basic and not oauth:
+        choices = _BASIC_HELP if v1 else f"{_BASIC_HELP}, or {_OAUTH_HELP}"
+        return f"FastSpring API credentials are missing: set {choices}."
+    missing = [name for name in (_BASIC if basic else _OAUTH) if not os.environ.get(name)]
+    if missing:
+        return f"FastSpring API credentials are incomplete: set {' and '.join(missing)} too."
+    return None
+
+
+@contextmanager
+def _client(*, v1: bool, timeout: float, on_warning: WarningMode = "log") -> Iterator[Client]:
+    """The API client made from the environment; a configuration it refuses is said with
+    the environment variables that set it (the CLI has no flags for credentials)."""
+    try:
+        from sblgen.api import Client
+    except ImportError as err:  # the sblgen[api] extra (httpx) is not installed
+        raise ConfigurationError(str(err)) from None
+    try:
+        with Client(timeout=timeout, on_warning=on_warning) as client:
+            yield client
+    except ConfigurationError:
+        help_ = _environment_help(v1)
+        if help_ is None:
+            raise
+        raise InputFileError(help_) from None
 
 
 def _create_session(args: argparse.Namespace) -> int:
-    from sblgen.api.client import Client
     from sblgen.api.models import SessionRequest
     from sblgen.options import SblOptions
     from sblgen.render import checkout_snippet, session_init
 
     request = SessionRequest.model_validate(load_data(args.request))
-    with Client(timeout=args.timeout) as client:
+    options = (
+        from_flags(SblOptions, {"storefront": args.storefront}, {"storefront": "--storefront"})
+        if args.storefront
+        else None
+    )
+    with _client(v1=True, timeout=args.timeout) as client:
         response = client.create_session(request)
     print(f"id: {response.id}")
     print(f"expires: {response.expires.isoformat() if response.expires else 'unknown'}")
-    if args.storefront:
-        options = SblOptions.model_validate({"storefront": args.storefront})
+    if options is not None:
         print(f"hosted checkout: {response.hosted_url(options.storefront)}")
         print(checkout_snippet(response, options))
     else:
@@ -81,7 +153,6 @@ def _create_session(args: argparse.Namespace) -> int:
 
 
 def _v2(args: argparse.Namespace) -> int:
-    from sblgen.api.client import Client
     from sblgen.api.v2 import CheckoutPath, SessionCreate, V2LineItem
 
     try:
@@ -95,7 +166,7 @@ def _v2(args: argparse.Namespace) -> int:
         else None
     )
     item = V2LineItem.model_validate(load_data(args.item)) if args.v2_action == "add-item" else None
-    with Client(timeout=args.timeout, on_warning=args.on_warning) as client:
+    with _client(v1=False, timeout=args.timeout, on_warning=args.on_warning) as client:
         checkout = client.checkout(path)
         if body is not None:
             result: Any = checkout.create(body)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from sblgen._model import error_lines
+from sblgen._model import error_lines, error_location, error_messages
 from sblgen.errors import InputFileError
+
+M = TypeVar("M", bound=BaseModel)
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -75,3 +78,26 @@ def load_data(source: str) -> Any:
 def format_validation_error(err: ValidationError) -> Iterator[str]:
     """Each error as ``path.to.field: message`` (``(top level)`` for whole-object rules)."""
     yield from error_lines(err)
+
+
+def from_flags(cls: type[M], values: Mapping[str, Any], flags: Mapping[str, str]) -> M:
+    """``cls`` validated from command-line values (field name -> value); a bad value is
+    named by its flag (``--access-key: ...``, from ``flags``: field name -> flag), not by
+    its Python name."""
+    try:
+        return cls.model_validate(values)
+    except ValidationError as err:
+        loc, message = error_messages(err)[0]
+        flag = flags.get(str(loc[0])) if loc else None
+        raise InputFileError(f"{flag or error_location(loc)}: {message}") from None
+
+
+def seconds(text: str) -> float:
+    """An ``argparse`` type: a number of seconds above 0 (``--timeout``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"give a number of seconds above 0, not {text!r}")
+    return value

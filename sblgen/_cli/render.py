@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sblgen._cli.common import EXIT_OK, load_data
+from sblgen._cli.common import EXIT_OK, from_flags, load_data
+from sblgen.errors import InputFileError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sblgen.options import SblOptions
+    from sblgen.secure_request import SecureRequest
+    from sblgen.session import Session
+
+#: The option each flag sets, for messages that name the flag.
+_FLAGS = {
+    "storefront": "--storefront",
+    "access_key": "--access-key",
+    "mode": "--mode",
+    "continuous": "--continuous",
+}
 
 
 def register(commands: Any) -> None:
@@ -37,16 +51,19 @@ def _render(args: argparse.Namespace) -> int:
     from sblgen.secure_request import SecureRequest
     from sblgen.session import Session
 
-    options = SblOptions.model_validate(
+    options = from_flags(
+        SblOptions,
         {
             "storefront": args.storefront,
             "access_key": args.access_key,
             "mode": args.mode,
             "continuous": args.continuous,
-        }
+        },
+        _FLAGS,
     )
     session = Session.model_validate(load_data(args.session)) if args.session else None
     secure = SecureRequest.model_validate(load_data(args.secure)) if args.secure else None
+    _check_flags(options, session, secure)
     print(
         embed(
             options,
@@ -63,3 +80,32 @@ def _render(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def _check_flags(
+    options: SblOptions, session: Session | None, secure: SecureRequest | None
+) -> None:
+    """The snippet rules that a flag fixes, said with the flag (what :func:`embed` would
+    say in Python terms)."""
+    if session is not None and session.clean and not options.continuous:
+        raise InputFileError(
+            "--session: the session sets clean, which only works with data-continuous on the "
+            "script tag; add --continuous, or drop clean."
+        )
+    requests = [("--secure", secure)]
+    if session is not None:
+        requests += [("--session", session.secure), ("--session", session.authenticate)]
+    for flag, request in requests:
+        if request is None:
+            continue
+        if request.is_plaintext and not options.storefront.is_test:
+            raise InputFileError(
+                f"{flag}: a plaintext (test-mode) secure payload cannot go to the live "
+                f"storefront {options.storefront.value!r}; encrypt it with `sblgen secure "
+                "encrypt --private-key FILE`, or give the '.test.' --storefront."
+            )
+        if options.access_key is None:
+            raise InputFileError(
+                f"{flag}: secure payloads are ignored without data-access-key; add "
+                "--access-key KEY (the access key from the FastSpring app)."
+            )

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sblgen._cli.common import EXIT_FAILURE, EXIT_OK, env_value, load_data
-from sblgen.errors import InputFileError
+from sblgen.errors import InputFileError, SecureKeyError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sblgen.crypto import PrivateKey
 
 _KEYGEN_HELP = "create privatekey.pem and publicCert.pem for secure payloads"
 _KEYGEN_DESCRIPTION = (
@@ -60,9 +64,58 @@ def _password(args: argparse.Namespace) -> str | None:
     return env_value(args.password_env) if args.password_env else None
 
 
-def _keygen(args: argparse.Namespace) -> int:
-    from sblgen.keygen import generate_key_pair
+def _pem_encrypted(path: str) -> bool | None:
+    """Whether the PEM private key at ``path`` is password-protected (``None``: not a PEM
+    private key, or unreadable)."""
+    from sblgen._files import read_bounded
+    from sblgen.crypto import MAX_PEM_FILE_BYTES
 
+    try:
+        data = read_bounded(path, "Private key", limit=MAX_PEM_FILE_BYTES, error=SecureKeyError)
+    except SecureKeyError:
+        return None
+    if b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in data:  # PKCS#8
+        return True
+    if b"PRIVATE KEY-----" not in data:
+        return None
+    return b"Proc-Type: 4,ENCRYPTED" in data  # PKCS#1 (OpenSSL's traditional form)
+
+
+def _private_key(args: argparse.Namespace) -> PrivateKey:
+    """``--private-key``, with ``--password-env``'s password; a password missing or given
+    for nothing is said with the flags."""
+    from sblgen.crypto import PrivateKey
+
+    password = _password(args)
+    try:
+        return PrivateKey.from_file(args.private_key, password)
+    except SecureKeyError:
+        encrypted = _pem_encrypted(args.private_key)
+        if encrypted and password is None:
+            raise InputFileError(
+                f"--private-key {args.private_key}: the key is password-protected; give "
+                "--password-env VAR, naming the environment variable that holds its password."
+            ) from None
+        if encrypted is False and password is not None:
+            raise InputFileError(
+                f"--private-key {args.private_key}: the key is not password-protected; drop "
+                "--password-env."
+            ) from None
+        raise
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    from sblgen.keygen import PRIVATE_KEY_FILE, PUBLIC_CERT_FILE, generate_key_pair
+
+    if not args.force:  # said with the flag (generate_key_pair would say force=True)
+        existing = [
+            n for n in (PRIVATE_KEY_FILE, PUBLIC_CERT_FILE) if (Path(args.out_dir) / n).exists()
+        ]
+        if existing:
+            raise InputFileError(
+                f"--out-dir {args.out_dir}: {' and '.join(existing)} already exist; nothing "
+                "was written. Add --force to replace them."
+            )
     key_path, cert_path = generate_key_pair(args.out_dir, force=args.force)
     print(f"wrote {key_path} (keep it secret, on the server)")
     print(f"wrote {cert_path} (upload it in FastSpring: Developer Tools > Store Builder Library)")
@@ -79,9 +132,7 @@ def _encrypt(args: argparse.Namespace) -> int:
     else:
         if not args.private_key:
             raise InputFileError("secure encrypt needs --private-key FILE (or --test-mode).")
-        from sblgen.crypto import PrivateKey
-
-        request = PrivateKey.from_file(args.private_key, _password(args)).encrypt(payload)
+        request = _private_key(args).encrypt(payload)
     print(json.dumps(request.to_dict(), ensure_ascii=False))
     return EXIT_OK
 
@@ -98,9 +149,9 @@ def _decrypt(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from sblgen.crypto import PrivateKey, PublicCertificate, check_pair
+    from sblgen.crypto import PublicCertificate, check_pair
 
-    key = PrivateKey.from_file(args.private_key, _password(args))
+    key = _private_key(args)
     cert = PublicCertificate.from_file(args.cert)
     if check_pair(key, cert):
         print(f"OK: {args.private_key} and {args.cert} form a pair")

@@ -21,10 +21,25 @@ def register(commands: Any) -> None:
         action="store_true",
         help="replace OUT_DIR even if it holds files this build would not write",
     )
+    build.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="publish templates and static files that symbolic links bring in from outside "
+        "SITE_DIR (refused by default)",
+    )
     build.set_defaults(handler=_build)
     serve = sub.add_parser("serve", help="preview a built site on 127.0.0.1")
     serve.add_argument("out_dir", metavar="OUT_DIR")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=int, default=8000, help="0 to 65535 (0: any free port)")
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this host name (e.g. a tunnel's); by default only "
+        "127.0.0.1, localhost and [::1] with the server's port (against DNS rebinding); "
+        "'*' for any",
+    )
     serve.add_argument(
         "--offline",
         action="store_true",
@@ -37,7 +52,12 @@ def _build(args: argparse.Namespace) -> int:
     from sblgen.site import build_site
 
     result = build_site(
-        args.site_dir, args.out, workers=args.workers, progress=args.progress, force=args.force
+        args.site_dir,
+        args.out,
+        workers=args.workers,
+        progress=args.progress,
+        force=args.force,
+        follow_symlinks=args.follow_symlinks,
     )
     print(f"built {result.pages} pages into {result.out_dir}")
     return EXIT_OK
@@ -46,10 +66,12 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from sblgen.preview import PreviewServer
 
-    server = PreviewServer(args.out_dir, port=args.port, offline=args.offline)
+    server = PreviewServer(
+        args.out_dir, port=args.port, offline=args.offline, allow_hosts=args.allow_host
+    )
     mode = " (offline: pages load sblgen's inspector, not FastSpring)" if args.offline else ""
-    print(f"serving {args.out_dir} at {server.url}{mode}; Ctrl+C to stop", flush=True)
-    try:
+    try:  # Ctrl+C is how the preview stops: not an interruption, exit status 0
+        print(f"serving {args.out_dir} at {server.url}{mode}; Ctrl+C to stop", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass

@@ -16,7 +16,8 @@ those failures too.
 
 Every non-2xx answer becomes one typed :class:`~sblgen.errors.ApiError`
 (:func:`error_for_response`), whose URL never carries a ``user:password`` part
-(:func:`public_url`).
+(:func:`public_url`). A body that is not FastSpring's error shape (a proxy's HTML page, a
+gateway's text) is quoted in the message, short and sanitised (:func:`body_excerpt`).
 
 >>> policy = RetryPolicy(max_retries=2, retry_after_cap=5.0)
 >>> policy.outcome("POST", "https://api.example.com/sessions",
@@ -30,7 +31,9 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 import time
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -38,6 +41,7 @@ import httpx
 from pydantic import ValidationError
 
 from sblgen.api.models import ErrorBody
+from sblgen.api.resource_data import result_failure
 from sblgen.api.v2_responses import V2ErrorBody
 from sblgen.errors import (
     ApiConnectionError,
@@ -51,7 +55,14 @@ from sblgen.errors import (
     UnexpectedResponseError,
 )
 
-__all__ = ["RetryPolicy", "error_for_response", "public_url", "retry_after", "unexpected_body"]
+__all__ = [
+    "RetryPolicy",
+    "body_excerpt",
+    "error_for_response",
+    "public_url",
+    "retry_after",
+    "unexpected_body",
+]
 
 #: Statuses that mean "refused, not acted on": safe to send again after ``Retry-After``.
 RETRY_STATUSES = frozenset({429, 503})
@@ -76,6 +87,71 @@ def public_url(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
 
 
+#: The most characters of an unexpected body that an error message quotes.
+EXCERPT_CHARS = 200
+#: Names of parameters and JSON keys whose values are hidden from an excerpt.
+_HIDDEN_NAMES = r"[\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|key|auth|signature|credential)[\w.-]*"
+#: What may carry a secret, each with what is kept of it.
+_SECRETS = (
+    # name=value in a query string or a form: ?api_key=..., &password=...
+    (re.compile(rf"(?i)(\b{_HIDDEN_NAMES}\s*=\s*)[^&\s\"'<>;,]+"), r"\1[hidden]"),
+    # "name": value in JSON
+    (
+        re.compile(rf'(?i)("{_HIDDEN_NAMES}"\s*:\s*)(?:"(?:[^"\\]|\\.)*"|[^\s,}}\]]+)'),
+        r"\1[hidden]",
+    ),
+    # user:password@ in a URL
+    (re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)[^/\s@]+@"), r"\1[hidden]@"),
+    # Authorization: Basic ... / Bearer ...
+    (re.compile(r"(?i)\b(basic|bearer)\s+[A-Za-z0-9._~+/=-]+"), r"\1 [hidden]"),
+)
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(char: str) -> str:
+    if unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp"):
+        return char
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def body_excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a response body, safe to put in a one-line error message: at most
+    ``limit`` characters (then ``...``), control and format characters escaped (``\\n``,
+    ``\\x1b``, ``\\u202e``), and values that look like secrets (``token=``, ``"password":``,
+    ``user:pass@``, ``Bearer ...``) hidden.
+
+    >>> body_excerpt("<html>\\n<title>502 Bad Gateway</title>")
+    '<html>\\\\n<title>502 Bad Gateway</title>'
+    >>> body_excerpt("denied: https://api.example.com/x?user=ann&api_key=s3cr3t&n=1")
+    'denied: https://api.example.com/x?user=ann&api_key=[hidden]&n=1'
+    >>> len(body_excerpt("x" * 5000))
+    203
+    """
+    head = text[: limit * 4]  # enough for `limit` characters, even after secrets are hidden
+    for pattern, kept in _SECRETS:
+        head = pattern.sub(kept, head)
+    pieces: list[str] = []
+    size = 0
+    for char in head:
+        piece = _escaped(char)
+        if size + len(piece) > limit:
+            return "".join(pieces) + "..."
+        pieces.append(piece)
+        size += len(piece)
+    return "".join(pieces) + ("..." if len(text) > len(head) else "")
+
+
+def _not_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return True
+    return False
+
+
 def _status_error(status: int) -> type[ApiError]:
     if status in (400, 422):
         return BadRequestError
@@ -91,7 +167,8 @@ def _status_error(status: int) -> type[ApiError]:
 
 
 def error_for_response(method: str, url: str, response: httpx.Response) -> ApiError:
-    """The typed error for a non-2xx response (one mapping for every endpoint).
+    """The typed error for a non-2xx response (one mapping for every endpoint). A body
+    without FastSpring's message is quoted instead (:func:`body_excerpt`).
 
     A v2 error body (``ErrorResponse``: ``status``, ``id``, ``errors[]``) fills the error's
     ``error_status``, ``error_id``, ``timestamp`` and ``errors``; otherwise v1's ``message``
@@ -105,6 +182,9 @@ def error_for_response(method: str, url: str, response: httpx.Response) -> ApiEr
     ...     json={"status": "404 NOT_FOUND", "id": "FS1", "message": "Session not found"}))
     >>> type(err).__name__, err.error_status, err.error_id
     ('NotFoundError', '404 NOT_FOUND', 'FS1')
+    >>> print(error_for_response("POST", "https://api.example.com/sessions",
+    ...     httpx.Response(502, text="<html><title>Bad Gateway</title></html>")))
+    POST https://api.example.com/sessions -> HTTP 502: unexpected body: <html><title>Bad Gat...
     """
     body = response.text
     cls = _status_error(response.status_code)
@@ -112,8 +192,22 @@ def error_for_response(method: str, url: str, response: httpx.Response) -> ApiEr
         data = json.loads(body) if body else None
     except ValueError:
         data = None
+    # Shown only when the body gives no message of FastSpring's.
+    detail = f"unexpected body: {body_excerpt(body)}" if body.strip() else None
     if not isinstance(data, dict):
-        return cls(method, public_url(url), response.status_code, body)
+        return cls(method, public_url(url), response.status_code, body, detail=detail)
+    failure = result_failure(data)  # the REST resources' {"result": "error", ...} shape
+    if failure is not None:
+        if failure.not_found:
+            cls = NotFoundError
+        return cls(
+            method,
+            public_url(url),
+            response.status_code,
+            body,
+            failure.message,
+            params=failure.fields,
+        )
     if {"id", "errors", "status"} & data.keys():
         try:
             v2 = V2ErrorBody.model_validate(data)
@@ -126,23 +220,45 @@ def error_for_response(method: str, url: str, response: httpx.Response) -> ApiEr
                 response.status_code,
                 body,
                 v2.message,
+                detail=detail,
                 error_id=v2.id,
                 errors=[item.as_error() for item in v2.errors],
                 error_status=v2.status,
                 timestamp=v2.timestamp,
             )
-    parsed = ErrorBody.model_validate(data)
+    try:
+        parsed = ErrorBody.model_validate(data)
+    except ValidationError:  # a "message" that is not text: not FastSpring's shape
+        parsed = ErrorBody()
     message = parsed.message
     if message is None and isinstance(data.get("error"), str):
         message = data["error"]
-    return cls(method, public_url(url), response.status_code, body, message, params=parsed.params)
+    return cls(
+        method,
+        public_url(url),
+        response.status_code,
+        body,
+        message,
+        params=parsed.params,
+        detail=detail,
+    )
 
 
 def unexpected_body(
     method: str, url: str, response: httpx.Response, detail: str
 ) -> UnexpectedResponseError:
-    """The error for a success response whose body is not what the endpoint returns."""
-    return UnexpectedResponseError(method, url, response.status_code, response.text, detail=detail)
+    """The error for a success response whose body is not what the endpoint returns. A body
+    that is not even JSON (a captive portal's page, a proxy's text) is quoted
+    (:func:`body_excerpt`); a JSON one is not, as it may hold buyer data.
+
+    >>> print(unexpected_body("GET", "https://api.example.com/x", httpx.Response(200,
+    ...     text="<html>Log in to Wi-Fi</html>"), "the body is not JSON"))
+    GET https://api.example.com/x -> HTTP 200: the body is not JSON: <html>Log in to Wi-Fi</html>
+    """
+    body = response.text
+    if body.strip() and _not_json(body):
+        detail = f"{detail}: {body_excerpt(body)}"
+    return UnexpectedResponseError(method, url, response.status_code, body, detail=detail)
 
 
 def retry_after(response: httpx.Response, cap: float, attempt: int) -> float:

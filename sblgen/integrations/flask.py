@@ -17,16 +17,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, g
+from sblgen.integrations import missing_extra
+
+try:
+    from flask import Flask, g
+except ModuleNotFoundError as _err:  # pragma: no cover - run in a subprocess by the tests
+    raise missing_extra(_err, "Flask integration", "Flask", "flask") from None
+
 from markupsafe import Markup
 
-from sblgen.errors import ConfigurationError
 from sblgen.integrations.jinja import SblHelpers, options_from_settings
 from sblgen.options import SblOptions
+from sblgen.storefront import Storefront
 
 __all__ = ["Sblgen"]
-
-_FIELDS = set(SblOptions.model_fields)
 
 
 def _default_nonce() -> str | None:
@@ -43,7 +47,7 @@ class _NonceHelpers(SblHelpers):
 
     def script(
         self,
-        storefront: str | None = None,
+        storefront: str | Storefront | None = None,
         session: Any = None,
         secure: Any = None,
         nonce: str | None = None,
@@ -81,16 +85,8 @@ class Sblgen:
             # SBLGEN_WEBHOOKS belongs to the webhook receiver (flask_webhooks), not the tags.
             if key.startswith("SBLGEN_") and key != "SBLGEN_WEBHOOKS"
         }
-        unknown = set(values) - _FIELDS
-        if unknown:
-            raise ConfigurationError(
-                f"Unknown sblgen settings: {', '.join('SBLGEN_' + k.upper() for k in sorted(unknown))}; "
-                f"use SBLGEN_ + one of {', '.join(sorted(f.upper() for f in _FIELDS))}."
-            )
-        if "storefront" not in values:
-            raise ConfigurationError(
-                "Set app.config['SBLGEN_STOREFRONT'] (e.g. 'acme.test.onfastspring.com/popup-acme')."
-            )
+        # A misspelt name ("did you mean SBLGEN_ACCESS_KEY?"), a missing storefront or a bad
+        # value: one ConfigurationError naming the setting.
         options = options_from_settings(values, lambda name: f"SBLGEN_{name.upper()}")
         helpers = _NonceHelpers(options, self.nonce_getter)
         self.helpers = helpers

@@ -25,11 +25,14 @@ then sblgen's starter theme) and ``static/`` (copied as is)::
 
 Builds are deterministic and atomic: pages are rendered into a temporary folder beside the
 output, which replaces the previous output only when every page succeeded. Large builds use
-every core.
+every core. Nothing is left behind (SIGTERM and Ctrl+C clean up; the next build removes what
+a killed one left), and templates or static files that symbolic links bring in from outside
+the site folder are refused unless the build is told to follow them.
 
 One job per module: :mod:`~sblgen.site.config` (``site.toml`` models, loading, each page's
 path and session), :mod:`~sblgen.site.pages` (rendering a page with Jinja2),
-:mod:`~sblgen.site.output` (the replaceable output folder, staging and the atomic swap) and
+:mod:`~sblgen.site.output` (the replaceable output folder, staging and the atomic swap),
+:mod:`~sblgen.site.links` (symbolic links out of the site folder) and
 :mod:`~sblgen.site.build` (the build, serial or on every core).
 
 >>> import pathlib, tempfile

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import tomllib
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -47,6 +48,22 @@ __all__ = [
 ]
 
 SITE_FILE = "site.toml"
+
+
+def _check_file_name(value: str) -> str:
+    """``value`` as a file name: no control characters (no system can hold a NUL in a file
+    name) and ``/``, never a backslash, between folders."""
+    for char in value:
+        if char == "\\":
+            what = "a backslash"
+        elif ord(char) < 32 or ord(char) == 127:
+            what = f"the control character U+{ord(char):04X}"
+        else:
+            continue
+        raise ValueError(
+            f"{value!r} holds {what}; file names here are text with '/' between folders."
+        )
+    return value
 
 
 class _Strict(BaseModel):
@@ -94,12 +111,18 @@ class PageSpec(_Strict):
     @field_validator("path")
     @classmethod
     def _relative(cls, value: str) -> str:
+        _check_file_name(value)
         pure = PurePosixPath(value)
         if pure.is_absolute() or ".." in pure.parts or not value.endswith(".html"):
             raise ValueError(
                 f"{value!r} must be a relative path ending in .html, inside the output folder."
             )
         return value
+
+    @field_validator("template")
+    @classmethod
+    def _template_name(cls, value: str) -> str:
+        return _check_file_name(value)
 
 
 class SiteConfig(_Strict):
@@ -132,6 +155,8 @@ class Site:
 
 def _validation_error(file: Path, err: ValidationError) -> SiteError:
     problems = error_lines(err, indexed=True)
+    if len(problems) == 1:
+        return SiteError(f"{file}: {problems[0]}")
     lines = [f"{file}: {len(problems)} problem(s):", *(f"  {line}" for line in problems)]
     return SiteError("\n".join(lines))
 
@@ -141,20 +166,85 @@ def _prefix(err: ValidationError, prefix: str) -> ValidationError:
     return ValidationError.from_exception_data(err.title, errors)  # type: ignore[arg-type]
 
 
+def _read(file: Path) -> str:
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise SiteError(f"{file}: not found; a site folder needs a {SITE_FILE}.") from None
+    except IsADirectoryError:
+        raise SiteError(f"{file}: is a folder; {SITE_FILE} must be a file.") from None
+    except OSError as err:
+        raise SiteError(f"{file}: cannot be read ({err.strerror}).") from None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        raise SiteError(
+            f"{file}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}); "
+            "save it as UTF-8."
+        ) from None
+
+
+def _file_key(out: str) -> str:
+    """What a page's output path is on disk, for telling when two paths are one file: the
+    same on every file system (case and Unicode normalisation ignored)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", out).casefold())
+
+
+def _check_paths(file: Path, site: Site) -> None:
+    """Each output page its own file: two paths that name one file (``a.html`` and
+    ``./a.html``, or ``A.html`` and ``a.html``, one file on a case-insensitive system), or
+    a page where another page needs a folder, are refused naming both pages."""
+    files: dict[str, tuple[int, str]] = {}  # file key -> (page index, path as written)
+    folders: dict[str, tuple[int, str]] = {}
+    for index, page, language, country in site.expand():
+        out = output_path(page, language, country)
+        written = page.path if language is None else out
+        pure = PurePosixPath(out)
+        if pure.is_absolute() or ".." in pure.parts:
+            raise SiteError(
+                f"{file}: pages[{index}].path: {out!r} leads outside the output folder; use "
+                "a relative path without '..'."
+            )
+        key = _file_key(out)
+        parents = [_file_key(parent.as_posix()) for parent in list(pure.parents)[:-1]]
+        problem = None
+        if key in files:
+            other, other_path = files[key]
+            same = "" if other_path == written else f" (as {other_path!r}: the same file)"
+            problem = f"{written!r} is also written by pages[{other}]{same}"
+        elif key in folders:
+            other, other_path = folders[key]
+            problem = f"{written!r} is a folder of pages[{other}] ({other_path!r})"
+        else:
+            for parent in parents:
+                if parent in files:
+                    other, other_path = files[parent]
+                    problem = (
+                        f"{written!r} needs a folder where pages[{other}] writes {other_path!r}"
+                    )
+                    break
+        if problem is not None:
+            raise SiteError(
+                f"{file}: pages[{index}].path: {problem}; give each page its own path (use "
+                "{language} and {country} for variants)."
+            )
+        files[key] = (index, written)
+        for parent in parents:
+            folders.setdefault(parent, (index, written))
+
+
 def load_site(site_dir: str | os.PathLike[str]) -> Site:
     """Read and check ``site.toml``; every problem names the file, the key and the fix."""
     root = Path(site_dir)
     file = root / SITE_FILE
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SiteError(f"{file}: not found; a site folder needs a {SITE_FILE}.") from None
+    text = _read(file)
     try:
         raw = tomllib.loads(text)
+        config = SiteConfig.model_validate(raw)
     except tomllib.TOMLDecodeError as err:
         raise SiteError(f"{file}: not valid TOML: {err}.") from None
-    try:
-        config = SiteConfig.model_validate(raw)
+    except RecursionError:
+        raise SiteError(f"{file}: nested too deeply; flatten its tables and arrays.") from None
     except ValidationError as err:
         raise _validation_error(file, err) from None
     try:
@@ -169,15 +259,7 @@ def load_site(site_dir: str | os.PathLike[str]) -> Site:
                     f"[catalog.{name}] or fix the name."
                 )
     site = Site(root, config, options)
-    seen: dict[str, int] = {}
-    for index, page, language, country in site.expand():
-        out = output_path(page, language, country)
-        if out in seen:
-            raise SiteError(
-                f"{file}: pages[{index}].path: {out!r} is also written by pages[{seen[out]}]; "
-                "give each page its own path (use {language} and {country} for variants)."
-            )
-        seen[out] = index
+    _check_paths(file, site)
     return site
 
 
@@ -185,11 +267,12 @@ def output_path(page: PageSpec, language: str | None, country: str | None) -> st
     """Where a page (or one language x country variant of it) is written, relative to the
     output folder."""
     if language is None:
-        return page.path
-    if "{language}" not in page.path and "{country}" not in page.path:
-        stem = page.path.removesuffix(".html")
-        return f"{stem}.{language}-{country}.html"
-    return page.path.replace("{language}", language).replace("{country}", country or "")
+        path = page.path
+    elif "{language}" not in page.path and "{country}" not in page.path:
+        path = f"{page.path.removesuffix('.html')}.{language}-{country}.html"
+    else:
+        path = page.path.replace("{language}", language).replace("{country}", country or "")
+    return PurePosixPath(path).as_posix()  # 'a//b.html' and './b.html' as the file they are
 
 
 def page_session(

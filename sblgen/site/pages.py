@@ -17,7 +17,8 @@ page's context, and template errors as one line naming the template file and lin
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 
 import jinja2
 from pydantic import ValidationError
@@ -26,16 +27,35 @@ from sblgen._model import error_lines
 from sblgen.errors import SblgenError, SiteError
 from sblgen.helpers import SblHelpers
 from sblgen.site.config import SITE_FILE, PageSpec, Site, output_path, page_session
+from sblgen.site.links import check_inside
 
 __all__ = ["environment", "render_page"]
 
 
-def environment(site: Site) -> jinja2.Environment:
-    """The Jinja2 environment a site's pages are rendered in."""
+class _SiteLoader(jinja2.FileSystemLoader):
+    """The site's ``templates/``, refusing a template that a symbolic link leads outside
+    the site folder (unless the build follows links)."""
+
+    def __init__(self, root: Path, *, follow_symlinks: bool) -> None:
+        super().__init__(root / "templates")
+        self._root = root
+        self._follow = follow_symlinks
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        check_inside(self._root, Path(filename), follow_symlinks=self._follow)
+        return source, filename, uptodate
+
+
+def environment(site: Site, *, follow_symlinks: bool = False) -> jinja2.Environment:
+    """The Jinja2 environment a site's pages are rendered in. A template that a symbolic
+    link leads outside the site folder is refused unless ``follow_symlinks``."""
     loaders: list[jinja2.BaseLoader] = []
     templates = site.root / "templates"
     if templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(templates))
+        loaders.append(_SiteLoader(site.root, follow_symlinks=follow_symlinks))
     loaders.append(jinja2.PackageLoader("sblgen", "templates/site"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),

@@ -1,4 +1,4 @@
-"""Browser fixtures: one chromium per test session, a fresh page per test."""
+"""Browser fixtures: one chromium per test session, a fresh page (and fake store) per test."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 
+from tests.browser.fake_store import FakeStore
 from tests.browser.harness import (
     CHROMIUM_ARGS,
-    SBL_PATTERN,
-    STANDIN_SBL,
     PageServer,
+    needs_route,
     require_chromium,
+    route_request,
 )
 
 VIOLATIONS_PROBE = """
@@ -42,19 +43,27 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A page whose SBL requests get the stand-in, with console and CSP-violation logs."""
+def store() -> FakeStore:
+    """The storefront the page's SBL talks to; configure it before loading the page."""
+    return FakeStore()
+
+
+@pytest.fixture
+def page(browser: Any, store: FakeStore) -> Iterator[Any]:
+    """A page whose FastSpring requests get the stand-in SBL and the fake store (nothing
+    leaves the machine), with console, page-error and CSP-violation logs and the record of
+    FastSpring requests (``page.fastspring_requests``)."""
     context = browser.new_context()
     page = context.new_page()
     messages: list[Any] = []
+    errors: list[Any] = []
     page.console_messages = messages
+    page.page_errors = errors
+    page.fastspring_requests = []
+    page.store = store
     page.on("console", lambda message: messages.append(message))
+    page.on("pageerror", lambda error: errors.append(error))
     page.add_init_script(VIOLATIONS_PROBE)
-    page.route(
-        SBL_PATTERN,
-        lambda route: route.fulfill(
-            status=200, content_type="application/javascript", body=STANDIN_SBL
-        ),
-    )
+    page.route(needs_route, lambda route: route_request(page, store, route))
     yield page
     context.close()

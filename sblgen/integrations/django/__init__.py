@@ -13,6 +13,16 @@ Tags (each returns safe markup): ``{% sbl_script session %}``, ``{% sbl_session 
 ``{% sbl_push session %}``, ``{% sbl_secure request %}``, ``{% sbl_buttons session %}``,
 ``{% sbl_button "Buy" product="pro-plan" %}``, ``{% sbl_loader %}``. Every inline script gets
 the request's CSP nonce automatically when django-csp is installed (``request.csp_nonce``).
+
+``manage.py check`` validates ``SBLGEN`` (:mod:`sblgen.integrations.django.checks`): a
+misspelt key, a missing storefront or a bad value is reported there, not on first render.
 """
 
 from __future__ import annotations
+
+from sblgen.integrations import missing_extra
+
+try:
+    import django as _django  # noqa: F401
+except ModuleNotFoundError as _err:  # pragma: no cover - run in a subprocess by the tests
+    raise missing_extra(_err, "Django integration", "Django", "django") from None
