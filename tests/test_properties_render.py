@@ -38,7 +38,7 @@ from sblgen import (
     session_init,
 )
 from sblgen.helpers import SblHelpers
-from sblgen.options import ACTIONS, Action
+from sblgen.options import ACTIONS, Action, Mode
 from tests.hostile import hostile_session
 from tests.render_cases import TEST_SHOP
 from tests.strategies import (
@@ -306,7 +306,7 @@ def test_buttons_label_is_refused_or_rendered_per_product(label: str) -> None:
     mode=st.sampled_from(["inline", "external"]),
 )
 def test_script_tag_and_embed_keep_attributes(
-    access_key: str, nonce: str | None, mode: str
+    access_key: str, nonce: str | None, mode: Mode
 ) -> None:
     options = SblOptions(storefront=TEST_SHOP, access_key=access_key, mode=mode)
     html = script_tag(options, nonce=nonce)
