@@ -9,7 +9,6 @@ from a small server on 127.0.0.1 that answers whatever status it is asked for.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 import threading
@@ -37,6 +36,7 @@ from sblgen.api.policy import (
     public_url,
     unexpected_body,
 )
+from tests.fake_fastspring import run_async
 
 URL = "https://api.example.com/sessions"
 
@@ -221,7 +221,7 @@ def test_async_client_raises_the_mapped_error(server: _StatusServer) -> None:
         return found
 
     message = "Invalid product path"
-    assert asyncio.run(run()) == [(s, expected_error(s), message) for s in SAMPLE]
+    assert run_async(run) == [(s, expected_error(s), message) for s in SAMPLE]
 
 
 def test_a_success_status_is_returned(server: _StatusServer) -> None:
@@ -293,7 +293,7 @@ def test_a_success_whose_body_is_wrong() -> None:
     err = unexpected_body("GET", URL, httpx.Response(200, text="<html>"), "not JSON")
     assert type(err) is UnexpectedResponseError
     assert (err.method, err.url, err.status, err.body) == ("GET", URL, 200, "<html>")
-    assert str(err) == f"GET {URL} -> HTTP 200: not JSON"
+    assert str(err) == f"GET {URL} -> HTTP 200: not JSON: <html>"
 
 
 def test_public_url_of_odd_urls() -> None:
