@@ -32,40 +32,62 @@ This package is for tests only: nothing else in sblgen imports it.
 
 from __future__ import annotations
 
-from sblgen.testing.core import (
-    CLIENT_ID,
-    CLIENT_SECRET,
-    EXPIRES_MS,
-    MAX_BODY_BYTES,
-    PASSWORD,
-    TOKEN_PATH,
-    USERNAME,
-    Recorded,
-    Reply,
-)
-from sblgen.testing.resources import FakeResources
-from sblgen.testing.server import (
-    FAULTS,
-    FakeFastSpring,
-    async_client_for,
-    client_for,
-    oauth_client_for,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "CLIENT_ID",
-    "CLIENT_SECRET",
-    "EXPIRES_MS",
-    "FAULTS",
-    "MAX_BODY_BYTES",
-    "PASSWORD",
-    "TOKEN_PATH",
-    "USERNAME",
-    "FakeFastSpring",
-    "FakeResources",
-    "Recorded",
-    "Reply",
-    "async_client_for",
-    "client_for",
-    "oauth_client_for",
-]
+if TYPE_CHECKING:  # pragma: no cover
+    from sblgen.testing.core import CLIENT_ID as CLIENT_ID
+    from sblgen.testing.core import CLIENT_SECRET as CLIENT_SECRET
+    from sblgen.testing.core import EXPIRES_MS as EXPIRES_MS
+    from sblgen.testing.core import MAX_BODY_BYTES as MAX_BODY_BYTES
+    from sblgen.testing.core import PASSWORD as PASSWORD
+    from sblgen.testing.core import TOKEN_PATH as TOKEN_PATH
+    from sblgen.testing.core import USERNAME as USERNAME
+    from sblgen.testing.core import Recorded as Recorded
+    from sblgen.testing.core import Reply as Reply
+    from sblgen.testing.resources import FakeResources as FakeResources
+    from sblgen.testing.server import FAULTS as FAULTS
+    from sblgen.testing.server import FakeFastSpring as FakeFastSpring
+    from sblgen.testing.server import async_client_for as async_client_for
+    from sblgen.testing.server import client_for as client_for
+    from sblgen.testing.server import oauth_client_for as oauth_client_for
+
+#: Module -> the names imported from it on first use (so that pytest, which loads the
+#: plugin in every run, does not load the fake until a test asks for it).
+_LAZY_MODULES: dict[str, tuple[str, ...]] = {
+    "sblgen.testing.core": (
+        "CLIENT_ID",
+        "CLIENT_SECRET",
+        "EXPIRES_MS",
+        "MAX_BODY_BYTES",
+        "PASSWORD",
+        "TOKEN_PATH",
+        "USERNAME",
+        "Recorded",
+        "Reply",
+    ),
+    "sblgen.testing.resources": ("FakeResources",),
+    "sblgen.testing.server": (
+        "FAULTS",
+        "FakeFastSpring",
+        "async_client_for",
+        "client_for",
+        "oauth_client_for",
+    ),
+}
+_LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'sblgen.testing' has no attribute {name!r}")
+    value = getattr(import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
