@@ -327,6 +327,27 @@ def test_wrong_credentials_answer_401(fake: FakeFastSpring) -> None:
 # --------------------------------------------------------------- import hygiene, plugin
 
 
+def test_the_lazy_table_matches_the_type_checking_imports() -> None:
+    import ast
+
+    import sblgen.testing as testing
+
+    source = Path(testing.__file__).read_text(encoding="utf-8")
+    seen: dict[str, str] = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.If):
+            for child in node.body:
+                if isinstance(child, ast.ImportFrom) and child.module:
+                    seen.update({alias.name: child.module for alias in child.names})
+    assert seen == testing._LAZY
+    assert testing.__all__ == sorted(seen)
+    for name in testing.__all__:
+        assert getattr(testing, name) is getattr(sys.modules[seen[name]], name)
+    assert set(testing.__all__) <= set(dir(testing))
+    with pytest.raises(AttributeError, match=r"^module 'sblgen\.testing' has no attribute 'nope'$"):
+        _ = testing.nope
+
+
 def test_importing_the_package_needs_neither_pytest_nor_httpx() -> None:
     code = (
         "import sys\n"
