@@ -17,6 +17,8 @@ contracts in ``pyproject.toml``; a change to one is a change to the other.
 ::
 
     face       cli, _cli/                       parse arguments, call the API, print
+    testing    testing/                         a fake FastSpring for your tests (it may use
+               (for tests only)                 io and adapters; no sblgen module imports it)
     adapters   integrations/ (jinja, django,    the library in someone else's frame:
                flask), site/, preview           templates, static sites, a preview server
     render     render, escape, _templates,      models -> Markup; no HTTP, no files
