@@ -10,22 +10,30 @@ automatically from ``g.csp_nonce`` (set it in a ``before_request`` hook, or pass
     app.config["SBLGEN_STOREFRONT"] = "acme.test.onfastspring.com/popup-acme"
     Sblgen(app)
     # template: {{ sbl_script(session=session) }} {{ sbl_buttons(session) }}
+
+``Sblgen(app, csp=True)`` also sends the page's whole Content-Security-Policy
+(:func:`sblgen.csp.policy` for these options) on every HTML response that has none, with a
+fresh nonce per request in inline mode (``g.csp_nonce``, unless a ``before_request`` hook or
+``nonce_getter`` gives one); ``csp={"img-src": ["https://cdn.example.com"]}`` adds sources.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sblgen.integrations import missing_extra
 
 try:
-    from flask import Flask, g
+    from flask import Flask, Response, g
 except ModuleNotFoundError as _err:  # pragma: no cover - run in a subprocess by the tests
     raise missing_extra(_err, "Flask integration", "Flask", "flask") from None
 
 from markupsafe import Markup
 
+from sblgen import csp as _csp
+from sblgen.errors import ConfigurationError, RenderError
 from sblgen.integrations.jinja import SblHelpers, options_from_settings
 from sblgen.options import SblOptions
 from sblgen.storefront import Storefront
@@ -36,6 +44,14 @@ __all__ = ["Sblgen"]
 def _default_nonce() -> str | None:
     nonce = g.get("csp_nonce")
     return str(nonce) if nonce else None
+
+
+def _request_nonce() -> str:
+    """The request's nonce: ``g.csp_nonce``, made on first use."""
+    nonce = g.get("csp_nonce")
+    if not nonce:
+        nonce = g.csp_nonce = secrets.token_urlsafe(18)
+    return str(nonce)
 
 
 class _NonceHelpers(SblHelpers):
@@ -71,9 +87,15 @@ class Sblgen:
     """The Flask extension (``Sblgen(app)`` or ``Sblgen().init_app(app)``)."""
 
     def __init__(
-        self, app: Flask | None = None, *, nonce_getter: Callable[[], str | None] | None = None
+        self,
+        app: Flask | None = None,
+        *,
+        nonce_getter: Callable[[], str | None] | None = None,
+        csp: bool | Mapping[str, Iterable[str]] = False,
     ) -> None:
-        self.nonce_getter = nonce_getter or _default_nonce
+        self.csp = csp
+        sends_policy = csp is True or isinstance(csp, Mapping)
+        self.nonce_getter = nonce_getter or (_request_nonce if sends_policy else _default_nonce)
         self.helpers: SblHelpers | None = None
         if app is not None:
             self.init_app(app)
@@ -92,4 +114,27 @@ class Sblgen:
         self.helpers = helpers
         app.jinja_env.globals.update(helpers.as_globals())
         app.jinja_env.filters["sbl_json"] = helpers.json
+        if self.csp is True or isinstance(self.csp, Mapping):
+            self._send_policy(app, options, self.csp if isinstance(self.csp, Mapping) else None)
         app.extensions["sblgen"] = self
+
+    def _send_policy(
+        self, app: Flask, options: SblOptions, extra: Mapping[str, Iterable[str]] | None
+    ) -> None:
+        try:  # a bad extra source fails here, not on the first request
+            _csp.policy(options, nonce="bm9uY2U", extra=extra)
+        except RenderError as err:
+            raise ConfigurationError(f"Sblgen(app, csp=...): {err}") from None
+
+        def send(response: Response) -> Response:
+            if "Content-Security-Policy" in response.headers or response.mimetype != "text/html":
+                return response
+            nonce = self.nonce_getter()
+            if options.mode == "inline" and not nonce:
+                nonce = _request_nonce()  # no inline script used one: any fresh nonce will do
+            response.headers["Content-Security-Policy"] = _csp.policy(
+                options, nonce=nonce or None, extra=extra
+            )
+            return response
+
+        app.after_request(send)

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from markupsafe import Markup
 
 from sblgen.errors import ConfigurationError
+from sblgen.helpers import DISPLAY_HELPERS
 from sblgen.integrations.jinja import SblHelpers, options_from_settings
 from sblgen.render import button
 
@@ -85,3 +86,10 @@ def sbl_buttons(session: Any, **kwargs: Any) -> Markup:
 def sbl_button(label: str, **kwargs: Any) -> Markup:
     """One markup-action button (``data-fsc-action``)."""
     return button(label, **kwargs)
+
+
+# Display directives (sblgen.display): live prices and cart state, with the text shown
+# without JavaScript, e.g. {% sbl_item_price "pro-plan" "$49.00" %} or
+# {% sbl_order_selections "Your cart is empty." selections=False %}.
+for _name, _helper in DISPLAY_HELPERS.items():
+    register.simple_tag(_helper, name=_name)
