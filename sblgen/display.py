@@ -173,28 +173,7 @@ def item_value(
     Traceback (most recent call last):
     sblgen.errors.RenderError: item_value: the SBL writes the path only into ...
     """
-    path = _product(product, "item_value")
-    name = _property(prop, "item_value")
-    if name == "path":
-        raise RenderError(
-            "item_value: the SBL writes the path only into data-fsc-item-path-element, and you "
-            "know it when you render; write the path as text."
-        )
-    attrs: _Attrs = [("data-fsc-item-path", path), (f"data-fsc-item-{name}", None)]
-    if smartdisplay is not False:
-        if name not in ("price", "pricetotal"):
-            raise RenderError(
-                f"item_value: smartdisplay works only with 'price' and 'priceTotal' (the SBL "
-                f"ignores it on {prop!r}); drop it or show the price."
-            )
-        if smartdisplay is True:
-            attrs.append(("data-fsc-smartdisplay", None))
-            hidden = True if hidden is None else hidden
-        else:
-            attrs.append(("data-fsc-smartdisplay", _attribute(smartdisplay, "smartdisplay")))
-    return _element(
-        _text_element(element, "item_value"), attrs, fallback, css_class, hidden, "item_value"
-    )
+    return _item(product, prop, fallback, element, css_class, smartdisplay, hidden, "item_value")
 
 
 def item_display(
@@ -205,7 +184,7 @@ def item_display(
     >>> print(item_display("pro-plan", "Pro plan", element="strong"))
     <strong data-fsc-item-path="pro-plan" data-fsc-item-display>Pro plan</strong>
     """
-    return item_value(product, "display", fallback, element=element, css_class=css_class)
+    return _item(product, "display", fallback, element, css_class, False, None, "item_display")
 
 
 def item_price(
@@ -223,15 +202,7 @@ def item_price(
     >>> print(item_price("pro-plan", "$49.00", css_class="price"))
     <span class="price" data-fsc-item-path="pro-plan" data-fsc-item-price>$49.00</span>
     """
-    return item_value(
-        product,
-        "price",
-        fallback,
-        element=element,
-        css_class=css_class,
-        smartdisplay=smartdisplay,
-        hidden=hidden,
-    )
+    return _item(product, "price", fallback, element, css_class, smartdisplay, hidden, "item_price")
 
 
 def item_price_total(
@@ -250,15 +221,8 @@ def item_price_total(
     >>> print(item_price_total("pro-plan", element="s", smartdisplay=True))
     <s data-fsc-item-path="pro-plan" data-fsc-item-pricetotal data-fsc-smartdisplay hidden></s>
     """
-    return item_value(
-        product,
-        "priceTotal",
-        fallback,
-        element=element,
-        css_class=css_class,
-        smartdisplay=smartdisplay,
-        hidden=hidden,
-    )
+    what = "item_price_total"
+    return _item(product, "priceTotal", fallback, element, css_class, smartdisplay, hidden, what)
 
 
 def item_discount(
@@ -269,7 +233,9 @@ def item_discount(
     >>> print(item_discount("pro-plan", "$0.00"))
     <span data-fsc-item-path="pro-plan" data-fsc-item-discounttotal>$0.00</span>
     """
-    return item_value(product, "discountTotal", fallback, element=element, css_class=css_class)
+    return _item(
+        product, "discountTotal", fallback, element, css_class, False, None, "item_discount"
+    )
 
 
 def item_total(
@@ -280,7 +246,7 @@ def item_total(
     >>> print(item_total("pro-plan", "$49.00"))
     <span data-fsc-item-path="pro-plan" data-fsc-item-total>$49.00</span>
     """
-    return item_value(product, "total", fallback, element=element, css_class=css_class)
+    return _item(product, "total", fallback, element, css_class, False, None, "item_total")
 
 
 def item_quantity(
@@ -292,7 +258,7 @@ def item_quantity(
     >>> print(item_quantity("pro-plan", "1"))
     <span data-fsc-item-path="pro-plan" data-fsc-item-quantity>1</span>
     """
-    return item_value(product, "quantity", fallback, element=element, css_class=css_class)
+    return _item(product, "quantity", fallback, element, css_class, False, None, "item_quantity")
 
 
 def item_description(
@@ -313,9 +279,8 @@ def item_description(
         raise RenderError(
             f"item_description: part {part!r} is not a key of the description; use 'summary'."
         )
-    return item_value(
-        product, f"description-{part}", fallback, element=element, css_class=css_class
-    )
+    prop = f"description-{part}"
+    return _item(product, prop, fallback, element, css_class, False, None, "item_description")
 
 
 def item_image(
@@ -411,20 +376,7 @@ def order_value(
     >>> print(order_value("currency", "USD"))
     <span data-fsc-order-currency>USD</span>
     """
-    name = _property(prop, "order_value")
-    if name == "groups":
-        raise RenderError(
-            "order_value: the SBL writes no element for 'groups'; show its items with the "
-            "item_... helpers."
-        )
-    if name == "coupons":
-        raise RenderError(
-            "order_value: the SBL writes the first coupon as 'promocode'; use order_promocode()."
-        )
-    tag = _text_element(element, "order_value")
-    return _element(
-        tag, [(f"data-fsc-order-{name}", None)], fallback, css_class, None, "order_value"
-    )
+    return _order(prop, fallback, element, css_class, "order_value")
 
 
 def order_total(
@@ -435,7 +387,7 @@ def order_total(
     >>> print(order_total("$0.00"))
     <span data-fsc-order-total>$0.00</span>
     """
-    return order_value("total", fallback, element=element, css_class=css_class)
+    return _order("total", fallback, element, css_class, "order_total")
 
 
 def order_discount(
@@ -446,7 +398,7 @@ def order_discount(
     >>> print(order_discount("$0.00"))
     <span data-fsc-order-discounttotal>$0.00</span>
     """
-    return order_value("discountTotal", fallback, element=element, css_class=css_class)
+    return _order("discountTotal", fallback, element, css_class, "order_discount")
 
 
 def order_promocode(
@@ -458,7 +410,7 @@ def order_promocode(
     >>> print(order_promocode())
     <span data-fsc-order-promocode></span>
     """
-    return order_value("promocode", fallback, element=element, css_class=css_class)
+    return _order("promocode", fallback, element, css_class, "order_promocode")
 
 
 def order_selections(
@@ -521,6 +473,53 @@ def order_attributes(*directives: str) -> Markup:
     names = _states(directives, ORDER_STATE_DIRECTIVES, "order_attributes")
     attrs: _Attrs = [(f"data-fsc-{_SPELLED_BY_THE_SBL.get(name, name)}", None) for name in names]
     return render("display_attrs.html", attrs=attrs)
+
+
+def _item(
+    product: str,
+    prop: str,
+    fallback: str,
+    element: str,
+    css_class: str | None,
+    smartdisplay: bool | str,
+    hidden: bool | None,
+    what: str,
+) -> Markup:
+    path = _product(product, what)
+    name = _property(prop, what)
+    if name == "path":
+        raise RenderError(
+            f"{what}: the SBL writes the path only into data-fsc-item-path-element, and you "
+            "know it when you render; write the path as text."
+        )
+    attrs: _Attrs = [("data-fsc-item-path", path), (f"data-fsc-item-{name}", None)]
+    if smartdisplay is not False:
+        if name not in ("price", "pricetotal"):
+            raise RenderError(
+                f"{what}: smartdisplay works only with 'price' and 'priceTotal' (the SBL "
+                f"ignores it on {prop!r}); drop it or show the price."
+            )
+        if smartdisplay is True:
+            attrs.append(("data-fsc-smartdisplay", None))
+            hidden = True if hidden is None else hidden
+        else:
+            attrs.append(("data-fsc-smartdisplay", _attribute(smartdisplay, "smartdisplay")))
+    return _element(_text_element(element, what), attrs, fallback, css_class, hidden, what)
+
+
+def _order(prop: str, fallback: str, element: str, css_class: str | None, what: str) -> Markup:
+    name = _property(prop, what)
+    if name == "groups":
+        raise RenderError(
+            f"{what}: the SBL writes no element for 'groups'; show its items with the "
+            "item_... helpers."
+        )
+    if name == "coupons":
+        raise RenderError(
+            f"{what}: the SBL writes the first coupon as 'promocode'; use order_promocode()."
+        )
+    tag = _text_element(element, what)
+    return _element(tag, [(f"data-fsc-order-{name}", None)], fallback, css_class, None, what)
 
 
 # ----------------------------------------------------------------------------- checks
