@@ -429,3 +429,18 @@ def test_django_csp_settings_for_django_csp(django_settings: Any) -> None:
     assert parsed(header) == csp.directives(options(access_key="K"), nonce=nonce)
     external = django_csp_settings(SblOptions(storefront=STOREFRONTS["web"], mode="external"))
     assert DJANGO_CSP_NONCE not in external["DIRECTIVES"]["script-src"]
+
+
+# ----------------------------------------------------------------------------- the README
+
+
+def test_readme_shows_what_the_function_returns() -> None:
+    """The README's policy is the function's output, as printed there."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = 'print(content_security_policy(popup, nonce="r4nd0m").replace("; ", ";\\n"))'
+    block = re.search(re.escape(example) + r"\n```\n\n```text\n(.*?)```", readme, re.S)
+    assert block, "the README's CSP example and its output"
+    shown = block[1].rstrip("\n").replace(";\n", "; ")
+    assert shown == csp.policy(SblOptions(storefront=STOREFRONTS["popup"]), nonce="r4nd0m")
