@@ -67,7 +67,11 @@ def open_checkout(page: Any, kind: str, mode: str, policy: str, server: PageServ
         serve_loader(server)
     parts = [str(embed(opts, session=SESSION, nonce=nonce))]
     if kind == "embedded":
-        parts.append(CONTAINER)
+        # The container first, and a storefront that takes its time: the SBL puts its
+        # skeleton only into an empty container, so it must find one before the checkout
+        # frame arrives.
+        parts.insert(0, CONTAINER)
+        page.store.delay_ms = 250
     url = server.add(
         f"/csp-{kind}-{mode}.html",
         page_html(*parts),
