@@ -36,7 +36,7 @@ from sblgen.api.policy import (
     public_url,
     unexpected_body,
 )
-from tests.fake_fastspring import run_async
+from tests.aio import run_async
 
 URL = "https://api.example.com/sessions"
 
