@@ -101,6 +101,8 @@ SUBSETS: dict[str, tuple[str, ...]] = {
         "tests/test_api_errors.py",
         "tests/test_paths_api_errors.py",
         "tests/test_api_client.py",
+        "tests/test_api_calls.py",
+        "tests/test_errors_teach.py",
         "tests/test_properties_models.py",
     ),
 }
