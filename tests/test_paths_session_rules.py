@@ -226,7 +226,7 @@ def test_the_model(case: Case) -> None:
 def test_the_cli_input_file(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "session.json"
     path.write_text(json.dumps(case.wire))
-    render = ["render", "--storefront", TEST_SHOP, "--session", str(path)]
+    render = ["embed", "--storefront", TEST_SHOP, "--session", str(path)]
     if case.continuous:
         render.append("--continuous")
     if case.refused is None:

@@ -159,7 +159,7 @@ def test_secure_request_data_round_trips(payload: dict[str, Any]) -> None:
         secure(request, options=KEYED, nonce="n0nce"),
         secure(request, options=EXTERNAL),
         session_init(Session(secure=request), options=KEYED),
-        embed(KEYED, secure_request=request),
+        embed(KEYED, secure=request),
     ]
     for html in outputs:
         check_carried(html)
