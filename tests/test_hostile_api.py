@@ -32,15 +32,15 @@ from sblgen.errors import (
     UnexpectedResponseError,
 )
 from sblgen.limits import MAX_ERROR_BODY_CHARS, MAX_RESPONSE_BYTES
-from tests.fake_fastspring import (
+from sblgen.testing import (
     CLIENT_ID,
     CLIENT_SECRET,
     PASSWORD,
     TOKEN_PATH,
     USERNAME,
     FakeFastSpring,
-    run_async,
 )
+from tests.aio import run_async
 
 CHECKOUT = "acme/popup-acme"
 SESSION_ID = "SESSION12345"

@@ -153,7 +153,7 @@ def test_buttons_placeholders() -> None:
 # ------------------------------------------------------------------ __proto__ keys
 
 
-PROTO = {
+PROTO: dict[str, Any] = {
     "payload": {
         "items": [
             {

@@ -78,6 +78,8 @@ def public_url(url: str) -> str:
 
     >>> public_url("https://u:hunter2@api.example.com:8443/sessions?x=1")
     'https://api.example.com:8443/sessions?x=1'
+    >>> public_url("http://u:p@[::1]:8080/sessions")
+    'http://[::1]:8080/sessions'
     >>> public_url("https://u:hunter2@[::1:99999/x")
     'https://[hidden]@[::1:99999/x'
     """

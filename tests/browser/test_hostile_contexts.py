@@ -171,6 +171,61 @@ def test_element_helpers_in_text_context(page: Any, page_server: PageServer, tex
         assert not [n for n in names if n.startswith("on") or n == "autofocus"], names
 
 
+DISPLAY_HELPERS = """\
+<div id="display">
+{{ sbl_item_price('pro', text, css_class=css) }}
+{{ sbl_item_display('pro', text) }}
+{{ sbl_item_price_total('pro', text, smartdisplay=True, hidden=False) }}
+{{ sbl_item_discount('pro', text) }}
+{{ sbl_item_total('pro', text) }}
+{{ sbl_item_quantity('pro', text) }}
+{{ sbl_item_description('pro', text) }}
+{{ sbl_item_value('pro', 'sku', text) }}
+{{ sbl_item_link('pro', text, href='/p?q=' ~ (text|urlencode)) }}
+{{ sbl_item_selected('pro', text, hidden=False) }}
+{{ sbl_order_total(text) }}
+{{ sbl_order_discount(text) }}
+{{ sbl_order_promocode(text) }}
+{{ sbl_order_value('currency', text) }}
+{{ sbl_order_selections(text, hidden=False) }}
+{{ sbl_paypal_available(text, hidden=False) }}
+{{ sbl_tax_exemption_allowed(text, hidden=False) }}
+{% call sbl_item_selected('pro', selected=False) %}{{ text }}{% endcall %}
+</div>
+{{ sbl_item_image('pro', '/img?q=' ~ (text|urlencode), alt=text) }}
+<input id="own" type="checkbox" {{ sbl_item_attributes('pro', 'selection-smartselect') }}>
+<button id="own2" type="button" {{ sbl_order_attributes('selections-smartdisable') }}>x</button>
+"""
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_display_helpers_with_hostile_fallbacks(
+    page: Any, page_server: PageServer, text: str
+) -> None:
+    """The display directives: their fallback text, labels, alt text and links in text
+    context, their state attributes inside an element of the page's own."""
+    css = "price " + text
+    html = page_html(_env().from_string(DISPLAY_HELPERS).render(text=text, css=css))
+    page.goto(page_server.add("/display.html", html))
+    _settle(page)
+    _never_ran(page)
+    texts = page.eval_on_selector_all("#display > *", "els => els.map(e => e.textContent)")
+    assert texts == [text] * 18
+    assert page.get_attribute("img", "alt") == text
+    assert page.get_attribute("#display > span", "class") == css
+    assert _attribute_names(page, "own") == [
+        "id",
+        "type",
+        "data-fsc-item-path",
+        "data-fsc-item-selection-smartselect",
+    ]
+    assert _attribute_names(page, "own2") == ["id", "type", "data-fsc-selections-smartdisable"]
+    for names in page.eval_on_selector_all(
+        "body *", "els => els.map(e => Array.from(e.attributes, a => a.name))"
+    ):
+        assert not [n for n in names if n.startswith("on") or n == "autofocus"], names
+
+
 # --------------------------------------------------------------------------- __proto__
 
 
