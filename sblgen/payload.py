@@ -22,6 +22,7 @@ from pydantic import Field, PlainSerializer, PlainValidator, model_validator
 
 from sblgen._model import WireModel
 from sblgen.contact import PaymentContact, Recipient
+from sblgen.limits import MAX_INT_DIGITS
 from sblgen.types import (
     CountryCode,
     CouponCode,
@@ -61,11 +62,12 @@ UNTIL_CANCELLED: Final = "until-cancelled"
 
 
 def _interval_count(value: Any) -> int | str:
-    if value == UNTIL_CANCELLED or (type(value) is int and value >= 1):
+    if value == UNTIL_CANCELLED or (type(value) is int and 1 <= value < 10**MAX_INT_DIGITS):
         return value  # type: ignore[no-any-return]
+    shown = "a huge number" if type(value) is int and value > 0 else repr(value)
     raise ValueError(
         f"intervalCount must be a number of rebills (1 or more) or {UNTIL_CANCELLED!r} "
-        f"(sent as null), not {value!r}."
+        f"(sent as null), not {shown}."
     )
 
 

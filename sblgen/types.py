@@ -26,7 +26,7 @@ from pydantic_core import PydanticCustomError
 # that every value type is importable from one place.
 from sblgen.codes import country_code, currency_code, language_code, not_str
 from sblgen.dates import FutureDate, Timestamp, frozen_today, future_date, today
-from sblgen.limits import PROTO_KEY, check_text
+from sblgen.limits import MAX_INT_DIGITS, PROTO_KEY, check_text
 
 __all__ = [
     "KNOWN_PAYMENT_METHODS",
@@ -71,10 +71,24 @@ __all__ = [
 
 # --------------------------------------------------------------------------- numbers and text
 
+_INT_BOUND = 10**MAX_INT_DIGITS
+
+
+def _not_huge(value: int) -> int:
+    """Every whole number a model holds has at most MAX_INT_DIGITS digits
+    (:mod:`sblgen.limits`), so that it can always be written out and read back."""
+    if value >= _INT_BOUND:
+        raise ValueError(
+            f"a number with more than MAX_INT_DIGITS={MAX_INT_DIGITS} digits; FastSpring takes "
+            "far smaller ones"
+        )
+    return value
+
+
 #: A whole number of at least 1 (an interval length, a count of periods).
-PositiveInt = Annotated[int, Field(ge=1, strict=True)]
+PositiveInt = Annotated[int, Field(ge=1, strict=True), AfterValidator(_not_huge)]
 #: A whole number of at least 0 (trial days, a default quantity).
-NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
+NonNegativeInt = Annotated[int, Field(ge=0, strict=True), AfterValidator(_not_huge)]
 #: A cart quantity: ``0`` removes the product.
 Quantity = NonNegativeInt
 
@@ -87,7 +101,7 @@ def text(value: str) -> str:
 
     >>> text("Zoë")
     'Zoë'
-    >>> text("\\ud83d".encode().decode("unicode_escape"))
+    >>> text(chr(0xD83D))
     Traceback (most recent call last):
     sblgen.limits.LimitError: the text contains a lone surrogate (U+D83D) at index 0: ...
     """
@@ -308,10 +322,21 @@ def money(value: object) -> Decimal:
     assert isinstance(exponent, int)  # finite, checked above
     if -exponent > _MAX_PLACES and amount != amount.quantize(Decimal(1).scaleb(-_MAX_PLACES)):
         raise ValueError(f"{value!r} has more than {_MAX_PLACES} decimal places; round it first.")
-    normal = amount.normalize()
-    if len(normal.as_tuple().digits) > _MAX_DIGITS:
-        raise ValueError(f"{value!r} has more than {_MAX_DIGITS} significant digits.")
+    # Counted on the digits themselves: normalize() would round to the context's 28 digits.
+    significant = "".join(map(str, amount.as_tuple().digits)).strip("0")
+    if len(significant) > _MAX_DIGITS:
+        raise ValueError(f"{_short(value)} has more than {_MAX_DIGITS} significant digits.")
+    if amount.adjusted() >= _MAX_DIGITS:
+        raise ValueError(f"{_short(value)} is too large: a price is below 10**{_MAX_DIGITS}.")
     return amount
+
+
+def _short(value: object) -> str:
+    """``repr(value)``, cut short for a number too long to show (or to convert)."""
+    if isinstance(value, int) and not -(10**40) < value < 10**40:
+        return "a number with more than 40 digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _money_json(amount: Decimal) -> int | float:

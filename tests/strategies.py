@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
+from sblgen.limits import check_markup_text
+
 __all__ = [
     "ATOMS",
     "attempt",
@@ -107,6 +109,20 @@ def valid_text(*, max_size: int = 12) -> st.SearchStrategy[str]:
     return hostile_text(max_size=max_size).filter(
         lambda t: "\x00" not in t and not any("\ud800" <= c <= "\udfff" for c in t)
     )
+
+
+def markup_text(*, max_size: int = 12) -> st.SearchStrategy[str]:
+    """:func:`valid_text` that HTML carries as is (no NUL, no controls its parser rejects:
+    :func:`sblgen.limits.check_markup_text`): what a label or an attribute value keeps."""
+    return valid_text(max_size=max_size).filter(_carried_by_html)
+
+
+def _carried_by_html(text: str) -> bool:
+    try:
+        check_markup_text(text)
+    except ValueError:
+        return False
+    return True
 
 
 def hostile_key() -> st.SearchStrategy[str]:

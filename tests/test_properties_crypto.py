@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -108,20 +107,12 @@ def test_prototype_keys_round_trip(data: dict[str, Any]) -> None:
     round_trips(data)
 
 
-@pytest.mark.xfail(
-    strict=False, reason="issue 17: lone surrogates are validated as OK, then crash at encrypt"
-)
 @KNOWN
 @given(data=payloads(hostile_text(), hostile_key(), _small))
 def test_any_text_is_refused_or_round_trips(data: dict[str, Any]) -> None:
     round_trips(data)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 17: an integer with thousands of digits encrypts, then fails to decrypt "
-    "with a raw ValueError",
-)
 @KNOWN
 @given(number=huge_integers(), where=st.sampled_from(["quantity", "trial", "amount"]))
 def test_any_number_is_refused_or_round_trips(number: int, where: str) -> None:
@@ -140,7 +131,8 @@ def test_batches_round_trip_on_both_paths() -> None:
     data = [
         {
             "tags": {"n": str(i), "t": "\u2028</script>"},
-            "items": [{"product": "p", "display": {"__proto__": "x", "en": "\u2029"}}],
+            # "__proto__" itself is refused (sblgen.limits.PROTO_KEY); its neighbours stay.
+            "items": [{"product": "p", "display": {"constructor": "x", "en": "\u2029"}}],
         }
         for i in range(70)
     ]
@@ -186,5 +178,5 @@ def test_a_tampered_request_is_a_decrypt_error_or_other_json(flip: int, bit: int
 
 
 def test_a_plaintext_request_is_returned_as_is() -> None:
-    data = {"items": [{"product": "p", "display": {"__proto__": "x"}}]}
+    data = {"items": [{"product": "p", "display": {"constructor": "x"}}]}
     assert CERT.decrypt(SecureRequest.plaintext(data)) == data

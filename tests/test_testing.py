@@ -148,7 +148,7 @@ def test_oauth_client_is_v2_only(fake: FakeFastSpring) -> None:
 
 
 def test_async_client_for(fake: FakeFastSpring) -> None:
-    fake.fail_next("503", retry_after=30)  # retried at once: the client never sleeps
+    fake.fail_next("503", retry_after=0.5)  # retried at once: the client never sleeps
 
     async def scenario() -> str:
         async with async_client_for(fake) as client:

@@ -66,6 +66,7 @@ from sblgen.types import (
     CountryCode,
     Email,
     FrozenList,
+    NonNegativeInt,
     PositiveInt,
     PriceMap,
     ProductPath,
@@ -277,7 +278,7 @@ class SubscriptionAttribute(V2Model):
     """``subscriptionOverrides``: the billing interval and the free trial days."""
 
     billing_frequency: Interval | None = None
-    trial_days: Annotated[int, Field(ge=0, strict=True)] | None = None
+    trial_days: NonNegativeInt | None = None
 
 
 def _bool_as_int(value: Any) -> Any:
@@ -296,13 +297,11 @@ class V2LineItem(V2Model):
     """
 
     product_path: Annotated[ProductPath, Field(max_length=256)]
-    quantity: Annotated[int, Field(ge=0, strict=True)] | None = None
+    quantity: NonNegativeInt | None = None
     quantity_behavior: (
         Annotated[Literal["ALLOW", "LOCK", "HIDE"], BeforeValidator(_upper)] | None
     ) = None
-    quantity_default: (
-        Annotated[int, Field(ge=0, strict=True), BeforeValidator(_bool_as_int)] | None
-    ) = None
+    quantity_default: Annotated[NonNegativeInt, BeforeValidator(_bool_as_int)] | None = None
     descriptions: ProductDescription | None = None
     custom_price: CustomPrice | None = None
     attributes: TagMap | None = None

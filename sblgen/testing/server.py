@@ -521,8 +521,9 @@ def _request_handler(fake: FakeFastSpring) -> Callable[..., _RequestHandler]:
 def client_for(fake: FakeFastSpring, **settings: Any) -> Client:
     """A :class:`~sblgen.api.Client` for ``fake`` with its HTTP Basic credentials, a 1 s
     timeout unless ``timeout=`` says otherwise, and no sleeping between retries (a test of
-    ``fail_next("503")`` stays fast). Other ``settings`` go to the client. Needs the
-    ``sblgen[api]`` extra (httpx).
+    ``fail_next("503")`` stays fast). The timeout still bounds the whole call: a
+    ``retry_after=`` of the timeout or more ends it at once, as it would for real. Other
+    ``settings`` go to the client. Needs the ``sblgen[api]`` extra (httpx).
 
     >>> with FakeFastSpring() as fake, client_for(fake) as client:
     ...     session = client.create_session({"account": "acc-1", "items": [{"product": "falcon"}]})
