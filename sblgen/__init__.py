@@ -84,6 +84,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "sblgen.options": ("SblOptions",),
     "sblgen.payload": (
         "UNTIL_CANCELLED",
+        "AuthenticatePayload",
         "Pricing",
         "SecureContact",
         "SecureItem",
@@ -156,6 +157,7 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from sblgen.keygen import generate_key_pair as generate_key_pair
     from sblgen.options import SblOptions as SblOptions
     from sblgen.payload import UNTIL_CANCELLED as UNTIL_CANCELLED
+    from sblgen.payload import AuthenticatePayload as AuthenticatePayload
     from sblgen.payload import Pricing as Pricing
     from sblgen.payload import SecureContact as SecureContact
     from sblgen.payload import SecureItem as SecureItem

@@ -17,8 +17,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, model_validator
 
-from sblgen._model import WireModel, as_model
-from sblgen.payload import SecurePayload
+from sblgen._model import WireModel
+from sblgen.payload import AuthenticatePayload, SecurePayload, payload_model
 
 __all__ = ["SecureRequest"]
 
@@ -70,7 +70,9 @@ class SecureRequest(WireModel):
         return self
 
     @classmethod
-    def plaintext(cls, payload: SecurePayload | Mapping[str, Any]) -> SecureRequest:
+    def plaintext(
+        cls, payload: SecurePayload | AuthenticatePayload | Mapping[str, Any]
+    ) -> SecureRequest:
         """The unencrypted test-mode form: the payload object itself and an empty key.
 
         Only test storefronts (``*.test.onfastspring.com``) accept it; rendering it for a
@@ -80,7 +82,7 @@ class SecureRequest(WireModel):
         >>> SecureRequest.plaintext({"coupon": "SPRING"}).to_dict()
         {'payload': {'coupon': 'SPRING'}, 'key': ''}
         """
-        return cls(payload=as_model(payload, SecurePayload).to_dict(), key="")
+        return cls(payload=payload_model(payload).to_dict(), key="")
 
     @property
     def is_plaintext(self) -> bool:
