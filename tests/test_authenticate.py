@@ -60,7 +60,7 @@ def test_now_is_current_milliseconds() -> None:
 )
 def test_bad_timestamps_say_why(value: object, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
-        AuthenticatePayload(account=ACCOUNT, timestamp=value)  # type: ignore[arg-type]
+        AuthenticatePayload(account=ACCOUNT, timestamp=value)
 
 
 @pytest.mark.parametrize("account", ["", "two words", "a\nb", "x" * 256])
