@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict
 
 from sblgen.api.confirm import Check, ConfirmedOrder, OrderConfirmationError, confirm_order
+from sblgen.api.resource_data import resource_id
 from sblgen.errors import ApiError
 from sblgen.storefront import Storefront
 
@@ -221,7 +222,10 @@ def read_order_id(body: bytes | None, content_type: str | None) -> str | Confirm
         return refused_reply(
             400, "order_id", 'The body has no order id; send {"id": "<order id>"}.'
         )
-    return order_id
+    try:
+        return resource_id(order_id, "order id")
+    except ValueError as err:
+        return refused_reply(400, "order_id", str(err))
 
 
 def confirm_request(
