@@ -35,6 +35,7 @@ form cannot send, and the route refuses any other content type.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +83,11 @@ def _env_client() -> Client:
     from sblgen.api.client import Client
 
     return Client()
+
+
+def _close(made: list[Client]) -> None:
+    for client in made:
+        client.close()
 
 
 def confirm_blueprint(
@@ -175,4 +181,6 @@ def confirm_blueprint(
         response.headers["Cache-Control"] = "public, max-age=3600"
         return response
 
+    # The client this blueprint made is closed with it (its sockets, cleanly).
+    weakref.finalize(blueprint, _close, made)
     return blueprint

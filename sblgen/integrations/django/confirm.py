@@ -39,6 +39,7 @@ template has no request). Give the same store as the webhook view (its default i
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -81,6 +82,11 @@ def _env_client() -> Client:
     from sblgen.api.client import Client
 
     return Client()
+
+
+def _close(made: list[Client]) -> None:
+    for client in made:
+        client.close()
 
 
 def confirm_view(
@@ -145,4 +151,6 @@ def confirm_view(
         return response
 
     view: Callable[[HttpRequest], HttpResponse] = require_POST(confirm_order_view)
+    # The client this view made is closed with it (its sockets, cleanly).
+    weakref.finalize(view, _close, made)
     return view
