@@ -31,6 +31,7 @@ Two modes, for two Content-Security-Policies:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Literal, Protocol
 
@@ -277,19 +278,34 @@ def embed(
     options: SblOptions | Storefront | str,
     *,
     session: Session | None = None,
-    secure_request: SecureRequest | None = None,
+    secure: SecureRequest | None = None,
     with_buttons: bool = True,
     nonce: str | None = None,
+    secure_request: SecureRequest | None = None,
 ) -> Markup:
     """A complete copy-paste snippet: session (and secure payload), loader in external
-    mode, the SBL tag, and a button per product."""
+    mode, the SBL tag, and a button per product (what ``sblgen embed`` prints).
+
+    ``secure`` is the secure payload (``fscSession.secure``), as in the templates'
+    ``sbl_script(secure=...)``; ``secure_request=`` is its old, deprecated name.
+    """
+    if secure_request is not None:
+        warnings.warn(
+            "embed(secure_request=...) is deprecated and will be removed in the next "
+            "release; use embed(secure=...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if secure is not None:
+            raise TypeError("embed() takes secure=, not secure= and secure_request= together")
+        secure = secure_request
     opts = coerce_options(options)
     if session is not None:
         require(session, Session, "embed")
-    if secure_request is not None:
-        check_secure(secure_request, opts.storefront, opts, "embed")
+    if secure is not None:
+        check_secure(secure, opts.storefront, opts, "embed")
         base = session.model_dump(exclude_none=True) if session else {}
-        session = Session.model_validate({**base, "secure": secure_request})
+        session = Session.model_validate({**base, "secure": secure})
     parts: list[Markup] = []
     if session is not None:
         parts.append(session_init(session, options=opts, nonce=nonce))

@@ -45,7 +45,7 @@ from markupsafe import Markup
 from sblgen.api.confirm import ConfirmedOrder
 from sblgen.confirm_snippet import confirm_js, confirm_on_close
 from sblgen.errors import ConfigurationError
-from sblgen.events.receiver import read_limited
+from sblgen.events.endpoint import read_limited
 from sblgen.integrations.confirm import (
     CONTENT_TYPE,
     MAX_BODY_BYTES,

@@ -229,7 +229,7 @@ def _secure_parts(placement: str) -> tuple[str, ...]:
     if placement == "secure_before_tag":
         return (str(secure(PLAINTEXT, options=opts)), str(script_tag(opts)))
     if placement == "embed":
-        return (str(embed(opts, secure_request=PLAINTEXT)),)
+        return (str(embed(opts, secure=PLAINTEXT)),)
     if placement == "push_after_tag":
         return (str(script_tag(opts)), str(push(Session(secure=PLAINTEXT), options=opts)))
     return (str(script_tag(opts)), str(secure(PLAINTEXT, options=opts)))
@@ -443,7 +443,6 @@ def test_replace_adds_like_add(page: Any, page_server: PageServer) -> None:
 # ----------------------------------------------------------------------------- found comparing
 
 
-@issue14("the site theme loads the SBL in <head>: a session id there throws at init")
 def test_demo_session_page_opens_its_checkout(
     page: Any, page_server: PageServer, tmp_path: Path
 ) -> None:
@@ -451,7 +450,8 @@ def test_demo_session_page_opens_its_checkout(
     `checkout` in fscSession makes the SBL draw its overlay on document.body while it
     initialises (SBL behaviour §1.3, §2.3 step 8). In <head> there is no body yet, so init
     throws: no checkout opens, window.fastspring never exists, no button is bound. Faithful:
-    the SBL tag runs once the body exists (end of <body>, or `defer`)."""
+    the SBL tag runs once the body exists (end of <body>, or `defer`); the starter theme now
+    writes it at the end of <body>."""
     with frozen_today(date(2026, 11, 24)):
         build_site(DEMO, tmp_path / "out")
     html = (tmp_path / "out" / "your-cart.html").read_text(encoding="utf-8")

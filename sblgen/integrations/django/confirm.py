@@ -49,7 +49,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
 from sblgen.api.confirm import ConfirmedOrder
-from sblgen.events.receiver import read_limited
+from sblgen.events.endpoint import read_limited
 from sblgen.integrations.confirm import (
     CONTENT_TYPE,
     MAX_BODY_BYTES,
