@@ -35,8 +35,8 @@ send), and can carry your framework's CSRF token in a header: for Django
 ``csrf_cookie="csrftoken"`` (the ``sblgen_confirm`` template tag does this); for Flask a
 header name and a token (Flask-WTF reads ``X-CSRFToken``).
 
-**Content-Security-Policy.** The POST goes to your own origin: a ``connect-src`` that lists
-only FastSpring's hosts needs ``'self'`` as well.
+**Content-Security-Policy.** The POST goes to your own origin: ``connect-src`` needs
+``'self'`` (:func:`sblgen.csp.policy` includes it).
 
 The page hears the outcome as events on ``document``, each with the server's JSON as
 ``event.detail``: ``sblgen:order-confirmed``, ``sblgen:order-refused`` (a 4xx: ``detail.check``

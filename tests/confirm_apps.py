@@ -24,7 +24,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from sblgen.api.confirm import ConfirmedOrder
 from sblgen.confirm_snippet import DEFAULT_CALLBACK
 from sblgen.events import Dispatcher, EventStore, OrderCompleted
-from tests.fake_fastspring import PASSWORD, USERNAME
+from sblgen.testing import PASSWORD, USERNAME
 
 if TYPE_CHECKING:
     from sblgen.api import Client

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sblgen.cli import main
-from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring
+from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring
 
 
 @pytest.fixture

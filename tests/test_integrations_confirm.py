@@ -20,8 +20,8 @@ from sblgen.integrations.confirm import (
     expect_live,
     fulfilment_key,
 )
-from tests.fake_fastspring import FakeFastSpring, client_for
-from tests.fake_resources import FakeResources, resources
+from sblgen.testing import FakeFastSpring, client_for
+from sblgen.testing.resources import FakeResources, resources
 
 JSON = "application/json"
 

@@ -25,8 +25,8 @@ from sblgen.api import Client, ConfirmedOrder
 from sblgen.events import MemoryStore
 from sblgen.integrations.confirm import Expectations
 from sblgen.integrations.django.confirm import confirm_view
-from tests.fake_fastspring import FakeFastSpring, client_for
-from tests.fake_resources import FakeResources, resources
+from sblgen.testing import FakeFastSpring, client_for
+from sblgen.testing.resources import FakeResources, resources
 
 TEST_SHOP = "acme.test.onfastspring.com/popup-acme"
 SBLGEN = {"STOREFRONT": TEST_SHOP, "POPUP_CLOSED": "sblgenConfirmOrder"}

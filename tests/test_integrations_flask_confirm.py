@@ -17,8 +17,8 @@ from sblgen.events import MemoryStore
 from sblgen.integrations.confirm import Expectations
 from sblgen.integrations.flask import Sblgen
 from sblgen.integrations.flask_confirm import confirm_blueprint
-from tests.fake_fastspring import FakeFastSpring, client_for
-from tests.fake_resources import FakeResources, resources
+from sblgen.testing import FakeFastSpring, client_for
+from sblgen.testing.resources import FakeResources, resources
 
 TEST_SHOP = "acme.test.onfastspring.com/popup-acme"
 

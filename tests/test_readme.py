@@ -19,9 +19,9 @@ import pytest
 
 from sblgen import CheckoutBuilder
 from sblgen.cli import main
+from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring
+from sblgen.testing.resources import resources
 from sblgen.webhooks import sign
-from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring
-from tests.fake_resources import resources
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = Path(__file__).parent / "data" / "keys"

@@ -17,6 +17,8 @@ import pytest
 
 from sblgen.api import Client
 from sblgen.events import SQLiteStore
+from sblgen.testing import FakeFastSpring, client_for
+from sblgen.testing.resources import FakeResources, resources
 from sblgen.webhooks import sign
 from tests.browser.harness import settle, wire_requests
 from tests.confirm_apps import (
@@ -26,8 +28,6 @@ from tests.confirm_apps import (
     fulfilled,
     serving,
 )
-from tests.fake_fastspring import FakeFastSpring, client_for
-from tests.fake_resources import FakeResources, resources
 
 pytestmark = pytest.mark.browser
 

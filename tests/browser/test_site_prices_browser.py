@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from sblgen.site import build_site
+from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring
 from tests.browser.harness import PageServer, settle
-from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring
 
 pytestmark = pytest.mark.browser
 

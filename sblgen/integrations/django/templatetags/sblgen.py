@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from markupsafe import Markup
 
 from sblgen.errors import ConfigurationError
+from sblgen.helpers import DISPLAY_HELPERS
 from sblgen.integrations.jinja import SblHelpers, options_from_settings
 from sblgen.options import SblOptions
 from sblgen.render import button
@@ -121,3 +122,10 @@ def sbl_button(label: str, **kwargs: Any) -> Markup:
     """One markup-action button (``data-fsc-action``; ``actions`` may be comma-separated:
     ``actions="Reset,Add,Checkout"``)."""
     return button(label, **_actions(kwargs))
+
+
+# Display directives (sblgen.display): live prices and cart state, with the text shown
+# without JavaScript, e.g. {% sbl_item_price "pro-plan" "$49.00" %} or
+# {% sbl_order_selections "Your cart is empty." selections=False %}.
+for _name, _helper in DISPLAY_HELPERS.items():
+    register.simple_tag(_helper, name=_name)
