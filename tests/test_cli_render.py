@@ -19,7 +19,7 @@ def test_render_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["render", "--storefront", SHOP, "--session", str(path)]) == 0
     out = capsys.readouterr().out
     session = Session.model_validate(json.loads(path.read_text()))
-    assert f"var fscSession = {session.to_json()};" in out
+    assert f'(window,document,"session",{session.to_json()});' in out
     assert 'data-storefront="demo.test.onfastspring.com/popup-demo"' in out
     assert "fastspring-builder.min.js" in out
     assert 'data-fsc-item-path-value="pro-plan"' in out
@@ -31,7 +31,8 @@ def test_render_secure_nonce_external(tmp_path: Path, capsys: pytest.CaptureFixt
     argv = ["render", "--storefront", SHOP, "--secure", str(secure), "--access-key", "K"]
     assert main([*argv, "--nonce", "abc"]) == 0
     out = capsys.readouterr().out
-    assert '<script nonce="abc">var fscSession = {"secure":' in out
+    assert '<script nonce="abc">var fscSession = (function(' in out
+    assert '(window,document,"session",{"secure":' in out
     assert main([*argv, "--mode", "external"]) == 0
     captured = capsys.readouterr()
     assert "<script>" not in captured.out and "sbl-loader.js" in captured.out

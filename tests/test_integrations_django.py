@@ -58,7 +58,8 @@ def test_starter_template_with_csp_nonce() -> None:
     html = response.content.decode()
     header = response["Content-Security-Policy"]
     nonce = header.split("'nonce-")[1].split("'")[0]
-    assert f'<script nonce="{nonce}">var fscSession = {SESSION.to_json()};</script>' in html
+    assert f'<script nonce="{nonce}">var fscSession = (function(' in html
+    assert f'(window,document,"session",{SESSION.to_json()});</script>' in html
     assert 'id="fsc-api"' in html and 'data-access-key="K"' in html
     assert f'nonce="{nonce}"></script>' in html
     assert 'data-fsc-item-path-value="pro-plan"' in html

@@ -17,7 +17,13 @@ def test_frames_equal_full_template_render() -> None:
     """The frame-filled fast path gives exactly what rendering the template gives."""
     data = model_json(SESSION)
     for nonce in (None, "abc123"):
-        full = templates.render("session_init.html", nonce=nonce, data=Markup(data))
+        full = templates.render(
+            "session_init.html",
+            nonce=nonce,
+            apply=templates.apply_js(),
+            op="session",
+            data=Markup(data),
+        )
         assert session_init(SESSION, nonce=nonce) == full
         full = templates.render(
             "apply.html", nonce=nonce, apply=templates.apply_js(), op="push", data=Markup(data)
@@ -29,7 +35,7 @@ def test_frames_equal_full_template_render() -> None:
         src=options.script_src,
         attrs=options.data_attributes(),
         nonce="n0nce",
-        loading="async",
+        loading=options.loading,
     )
     assert script_tag(options, nonce="n0nce") == full
 

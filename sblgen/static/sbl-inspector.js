@@ -18,7 +18,7 @@
   var panel, list;
   function describeSecure(secure) {
     if (!secure) return null;
-    if (secure.key === "" && typeof secure.payload === "object") {
+    if (!secure.key && typeof secure.payload === "object") {
       return { "test-mode payload (decoded)": secure.payload };
     }
     return { "encrypted payload": String(secure.payload).length + " base64 chars",
@@ -73,11 +73,85 @@
     };
   });
   w.fastspring = { builder: builder };
+  // What the real SBL would send for a markup action (SBL behaviour §4): which elements it
+  // binds, how each action reads its values, and what an empty value means.
+  var BOUND = ["Add", "Update", "Remove", "Replace", "Promocode", "Reset", "Recognize",
+    "PostalCode", "Checkout", "PaypalCheckout", "TaxId", "ViewCart"];
+  var EMPTY = { coupon: "removes the coupon", postalCode: "clears the postal code",
+    taxId: "clears the tax id", email: "empty", firstName: "empty", lastName: "empty" };
+  function q(v) {
+    return v === null ? "null" : "'" + String(v).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'";
+  }
+  function find(tag, path) {
+    var sel = "[data-fsc-" + tag + "-value]" +
+      (path ? "[data-fsc-item-path-value='" + String(path).replace(/'/g, "\\'") + "']" : "");
+    var el = d.querySelector(sel);
+    return { value: el ? el.value || el.innerHTML || "" : "", missing: !el, tag: tag };
+  }
+  function field(name, found) {
+    var line = name + ": " + q(found.value);
+    if (found.value === "" && EMPTY[name]) line += " (" + EMPTY[name] + ")";
+    if (found.missing) line += " [no data-fsc-" + found.tag + "-value element on the page]";
+    return line;
+  }
+  function quantity(el, path) {
+    var own = el.getAttribute("data-fsc-item-quantity-value"), src = el.getAttribute("data-fsc-quantity-src");
+    var type = (el.type || "").toLowerCase(), v;
+    if (el.tagName.toLowerCase() === "input" && type === "checkbox" && !el.checked) return 0;
+    if (own !== null && Number(own) > 0) v = own;
+    else if (src) {
+      var s = d.getElementById(src);
+      if (!s) return "(throws: no element with id " + q(src) + ")";
+      var tag = s.tagName.toLowerCase(), st = (s.type || "").toLowerCase();
+      if ((tag === "input" && st !== "checkbox") || tag === "select") v = s.value;
+      else if (tag === "input" && st === "checkbox") v = s.checked ? 1 : 0;
+      else if (Number(s.getAttribute("data-fsc-item-quantity-value")) > 0) v = s.getAttribute("data-fsc-item-quantity-value");
+      else v = find("item-quantity", path).value;
+    } else v = find("item-quantity", path).value;
+    var n = parseInt(v || 1, 10);
+    return isNaN(n) ? null : n;
+  }
+  function item(path, n) {
+    return "items: [{path: " + q(path) + ", quantity: " + n + "}]" +
+      (n === null ? " (null: the catalog's default quantity)" : n === 0 ? " (0 removes it)" : "");
+  }
+  function wouldSend(el) {
+    var attr = el.getAttribute("data-fsc-action") || "", path = el.getAttribute("data-fsc-item-path-value");
+    var names = attr.indexOf(",") > -1 ? attr.split(",").map(function (a) { return a.trim(); }) : [attr.trim()];
+    if (attr.indexOf(",") < 0 && BOUND.indexOf(names[0]) < 0) {
+      return ["not bound by the SBL (" + q(attr) + " alone is not a bound action): this click sends nothing"];
+    }
+    var lines = [], finalize = false;
+    names.forEach(function (name) {
+      if (name === "Add" || name === "Replace") {
+        lines.push(item(path, null) + (name === "Replace" ? "; Replace runs Add, nothing is removed" : ""));
+      } else if (name === "Update") lines.push(item(path, quantity(el, path)));
+      else if (name === "Remove") lines.push(item(path, 0));
+      else if (name === "Promocode") lines.push(field("coupon", find("promocode")));
+      else if (name === "PostalCode") lines.push(field("postalCode", find("postalcode")));
+      else if (name === "TaxId") lines.push(field("taxId", find("taxid")));
+      else if (name === "Recognize") {
+        lines.push("paymentContact: " + [field("email", find("email")),
+          field("firstName", find("firstname")), field("lastName", find("lastname"))].join(", "));
+      } else if (name === "Reset") lines.push("reset: a new, empty cart (GET /builder)");
+      else if (name === "Clean") lines.push("clean: the continuous session is reset when checkout opens");
+      else if (name === "ViewCart") { lines.push("cartViewEnabled: true, checkout: true"); finalize = true; }
+      else if (name === "PaypalCheckout") { lines.push("paymentMethod: 'paypal', checkout: true"); finalize = true; }
+      else if (name === "Checkout") {
+        var id = find("session").value;
+        if (id.length > 10) lines.push("checkout: " + q(id) + " (opens that Sessions API session; nothing else is sent)");
+        else { lines.push("checkout: true (finalizes the cart and opens checkout)"); finalize = true; }
+      } else lines.push(q(name) + ": not an SBL action, ignored");
+    });
+    lines.push("one request to " + (finalize ? "/builder/finalize" : "/builder"));
+    return lines;
+  }
   d.addEventListener("click", function (event) {
     var el = event.target.closest ? event.target.closest("[data-fsc-action]") : null;
     if (el) {
-      entry("markup action " + el.getAttribute("data-fsc-action"),
-            { product: el.getAttribute("data-fsc-item-path-value") });
+      var sends = wouldSend(el);
+      record.clicks = (record.clicks || []).concat([sends]);
+      entry("markup action " + el.getAttribute("data-fsc-action") + ": the SBL would send", sends);
     }
   });
   if (d.body) build(); else d.addEventListener("DOMContentLoaded", build);

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from sblgen.errors import ConfigurationError
 from sblgen.integrations.jinja import SblHelpers, options_from_settings
-from sblgen.render import button
+from sblgen.render import embedded_container
 
 register = template.Library()
 
@@ -81,7 +81,19 @@ def sbl_buttons(session: Any, **kwargs: Any) -> Markup:
     return _helpers().buttons(session, **kwargs)
 
 
+@register.simple_tag(takes_context=True)
+def sbl_button(context: template.Context, label: str, **kwargs: Any) -> Markup:
+    """One markup-action button (``data-fsc-action``); a second value input of a kind on
+    the page (the SBL reads only the first) is refused."""
+    seen: set[str] | None = getattr(context, "_sblgen_value_inputs", None)
+    if seen is None:
+        seen = set()
+        context._sblgen_value_inputs = seen
+    return _helpers().button(label, seen=seen, **kwargs)
+
+
 @register.simple_tag
-def sbl_button(label: str, **kwargs: Any) -> Markup:
-    """One markup-action button (``data-fsc-action``)."""
-    return button(label, **kwargs)
+def sbl_embedded_container() -> Markup:
+    """The empty ``<div id="fsc-embedded-checkout-container">`` an embedded storefront
+    draws its checkout in (``sbl_script`` adds one for embedded storefronts)."""
+    return embedded_container()
