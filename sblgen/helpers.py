@@ -140,6 +140,7 @@ class SblHelpers:
             secure_request=as_model(secure, SecureRequest) if secure is not None else None,
             with_buttons=False,
             nonce=nonce,
+            guard=False,  # a template writes a whole page: one SBL tag
         )
 
     def session(self, session: Session | Mapping[str, Any], nonce: str | None = None) -> Markup:
@@ -167,6 +168,8 @@ class SblHelpers:
         html = render.button(label, **kwargs)
         if seen is not None and kwargs.get("with_input", True):
             tags = render.value_input_tags(kwargs.get("actions", ()))
+            if kwargs.get("session_id") is not None:
+                tags += ("session",)
             again = [tag for tag in tags if tag in seen]
             if again:
                 raise RenderError(

@@ -229,7 +229,9 @@ def button(
 
     **One per page**: the SBL reads the *first* ``[data-fsc-promocode-value]`` (and so on)
     in the whole document, whichever button is clicked. For a second button that reads an
-    input already on the page, pass ``with_input=False``.
+    input already on the page, pass ``with_input=False``. The same holds for the hidden
+    session-id input of ``session_id=``: once it is on a page, *every* Checkout button there
+    opens that session.
 
     Refused, because the SBL would do something else than asked: a ``quantity`` below 1
     (the SBL ignores it and adds the catalog default; use ``actions="Remove"``), a
@@ -460,6 +462,7 @@ def embed(
     nonce: str | None = None,
     with_container: bool = True,
     label: str | None = None,
+    guard: bool = True,
 ) -> Markup:
     """A complete copy-paste snippet: session (and secure payload), loader in external
     mode, the SBL tag, a button per product and, for an embedded storefront, the empty
@@ -467,8 +470,9 @@ def embed(
 
     Several snippets may go on one page (one per product, pasted into a CMS): the page
     still loads the SBL once, and every snippet's session reaches it (merged as the SBL
-    merges pushes). A snippet without a session carries a small guard script for that.
-    ``label`` is the buttons' text (as in :func:`buttons`).
+    merges pushes). A snippet without a session carries a small guard script for that
+    (``guard=False`` leaves it out, for a page that is known to have one SBL tag, such as a
+    whole-page template). ``label`` is the buttons' text (as in :func:`buttons`).
     """
     opts = coerce_options(options)
     if session is not None:
@@ -480,7 +484,7 @@ def embed(
     parts: list[Markup] = []
     if session is not None:
         parts.append(session_init(session, options=opts, nonce=nonce))
-    elif opts.mode == "inline":
+    elif guard and opts.mode == "inline":
         parts.append(_data("apply.html", "guard", "null", opts, nonce, None))
     if opts.mode == "external":
         parts.append(loader_tag(opts, nonce=nonce))

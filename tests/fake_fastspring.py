@@ -102,6 +102,9 @@ class FakeFastSpring:
         ]
         #: Valid coupon codes and their percentage off (a wrong code gets a warning).
         self.coupons: dict[str, int] = {"SUMMER2026": 10, "10_OFF": 10}
+        #: Ids the next v1 sessions get, oldest first (then generated ones); FastSpring's
+        #: ids are long, but a response keeps whatever id the server sends.
+        self.session_ids: list[str] = []
         #: Seconds an issued OAuth2 token lives (``expires_in``).
         self.token_lifetime = 3600
         #: Issued tokens, oldest first; ``expire_tokens()`` makes them all answer 401.
@@ -358,7 +361,7 @@ def _create_session(fake: FakeFastSpring, match: re.Match[str], request: Recorde
             first = err.errors()[0]
             params = {".".join(str(p) for p in first["loc"]): first["msg"]}
         return Reply(400, {"message": "Invalid request", "params": params})
-    session_id = fake.next_id("SE")
+    session_id = fake.session_ids.pop(0) if fake.session_ids else fake.next_id("SE")
     subtotal = 0.0
     for item in session.items:
         if item.pricing and item.pricing.price:

@@ -60,3 +60,54 @@ def test_render_plaintext_secure_live_refused(
     argv = ["render", "--storefront", "demo.onfastspring.com/popup-demo", "--secure", str(secure)]
     assert main([*argv, "--access-key", "K"]) == 2
     assert "live storefront" in capsys.readouterr().err
+
+
+def test_render_label(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{"products": [{"path": "pro-plan", "quantity": 2}]}')
+    argv = ["render", "--storefront", SHOP, "--session", str(path)]
+    assert main([*argv, "--label", "Get {quantity} × {path}"]) == 0
+    assert ">Get 2 × pro-plan</button>" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--no-buttons"], "--label: the snippet has no buttons"),
+        (["--label", "Buy {name}"], "--label: 'Buy {name}' cannot be filled in (KeyError"),
+        (["--label", "Buy {"], "write a literal brace as {{ or }}"),
+    ],
+)
+def test_render_label_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{"products": [{"path": "pro-plan"}]}')
+    argv = ["render", "--storefront", SHOP, "--session", str(path)]
+    if "--label" not in extra:
+        extra = [*extra, "--label", "Buy"]
+    assert main([*argv, *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_render_refuses_what_the_sbl_would_misread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{"paymentMethod": "paypal", "hideOtherPaymentMethods": true}')
+    assert main(["render", "--storefront", SHOP, "--session", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "hideOtherPaymentMethods is dropped by the SBL in a plain session" in err
+
+
+def test_render_embedded_storefront_has_its_container(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{"products": [{"path": "pro-plan"}]}')
+    shop = "demo.test.onfastspring.com/embedded-demo"
+    assert main(["render", "--storefront", shop, "--session", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith('<div id="fsc-embedded-checkout-container"></div>\n')

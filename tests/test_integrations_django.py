@@ -114,3 +114,24 @@ def test_readme_snippet_renders() -> None:
     assert "var fscSession" in html and 'id="fsc-api"' in html
     assert 'data-fsc-item-path-value="pro-plan"' in html
     assert 'data-fsc-action="ViewCart"' in html
+
+
+def test_one_value_input_of_a_kind_per_render() -> None:
+    """The SBL reads only the first data-fsc-<tag>-value on a page: a second one is refused
+    (per render, included templates counted), with_input=False reads the first."""
+    from sblgen import RenderError
+
+    ok = Template(
+        "{% load sblgen %}{% sbl_button 'Apply' actions='Promocode' %}"
+        "{% sbl_button 'Again' actions='Promocode' with_input=False %}"
+        "{% sbl_embedded_container %}"
+    )
+    html = ok.render(Context({}))
+    assert html.count("data-fsc-promocode-value") == 1
+    assert html.endswith('<div id="fsc-embedded-checkout-container"></div>')
+    assert ok.render(Context({})) == html  # a new render counts from zero
+    twice = Template(
+        "{% load sblgen %}{% sbl_button 'A' actions='TaxId' %}{% sbl_button 'B' actions='TaxId' %}"
+    )
+    with pytest.raises(RenderError, match="already has an input data-fsc-taxid-value"):
+        twice.render(Context({}))
