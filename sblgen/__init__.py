@@ -23,16 +23,23 @@ contracts in ``pyproject.toml``; a change to one is a change to the other.
                _checks, helpers
       | io     api.client, api.policy,          HTTP, key files, process pools, folders
                api.checkout_sessions,           (render and io are siblings: neither
-               api.oauth, keygen, batch,        imports the other); events/: webhook
-               _parallel, _files, events/       dispatch, de-duplication stores, receiver
+               api.{oauth, calls, resources,    imports the other); events/: webhook
+               orders, subscriptions, accounts,
+               products, events_api, confirm},
+               keygen, batch,
+               _parallel, _files, events/       dispatch, de-duplication stores, receiver,
+                                                the frameworks' shared endpoint
     crypto     crypto                           keys, encrypt/decrypt; no files, no pools
     models     builder, _targets,               pure data: typed value types and wire
                _description; session, payload,  models, what FastSpring reads and sends;
                secure_request, contact,
                storefront, options, webhooks,   no renderer, no HTTP, no CLI, no IO
-               events.models, events.resources,
-               api.models, api.v2*; types,
-               codes, dates; _model, errors
+               events.{base, accounts, orders,
+               subscriptions, charges, returns,
+               bounds, parsing}, api.models,
+               api.v2*, api.*_models; types,
+               codes, dates; _model, _suggest,
+               _value, errors
 
 A response model is data: turning it into HTML is :mod:`sblgen.render`'s job
 (:func:`~sblgen.render.checkout_snippet`), fetching it is :mod:`sblgen.api.client`'s.

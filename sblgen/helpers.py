@@ -137,7 +137,7 @@ class SblHelpers:
         return render.embed(
             self._opts(storefront),
             session=as_model(session, Session) if session is not None else None,
-            secure_request=as_model(secure, SecureRequest) if secure is not None else None,
+            secure=as_model(secure, SecureRequest) if secure is not None else None,
             with_buttons=False,
             nonce=nonce,
             guard=False,  # a template writes a whole page: one SBL tag

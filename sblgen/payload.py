@@ -1,4 +1,4 @@
-"""The secure payload body: what a seller locks and signs (FASTSPRING.md section 3.5).
+"""The secure payload body: what a seller locks and signs (FastSpring's secure payload).
 
 Secure payloads use their own vocabulary: ``items[].product`` (not ``products[].path``),
 ``contact`` (locked, not the editable ``paymentContact``) and per-item ``pricing``.

@@ -31,6 +31,7 @@ Two modes, for two Content-Security-Policies:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, Protocol
 
@@ -457,16 +458,21 @@ def embed(
     options: SblOptions | Storefront | str,
     *,
     session: Session | None = None,
-    secure_request: SecureRequest | None = None,
+    secure: SecureRequest | None = None,
     with_buttons: bool = True,
     nonce: str | None = None,
     with_container: bool = True,
     label: str | None = None,
     guard: bool = True,
+    secure_request: SecureRequest | None = None,
 ) -> Markup:
     """A complete copy-paste snippet: session (and secure payload), loader in external
     mode, the SBL tag, a button per product and, for an embedded storefront, the empty
-    container the checkout is drawn in (:func:`embedded_container`).
+    container the checkout is drawn in (:func:`embedded_container`); what ``sblgen embed``
+    prints.
+
+    ``secure`` is the secure payload (``fscSession.secure``), as in the templates'
+    ``sbl_script(secure=...)``; ``secure_request=`` is its old, deprecated name.
 
     Several snippets may go on one page (one per product, pasted into a CMS): the page
     still loads the SBL once, and every snippet's session reaches it (merged as the SBL
@@ -474,13 +480,23 @@ def embed(
     (``guard=False`` leaves it out, for a page that is known to have one SBL tag, such as a
     whole-page template). ``label`` is the buttons' text (as in :func:`buttons`).
     """
+    if secure_request is not None:
+        warnings.warn(
+            "embed(secure_request=...) is deprecated and will be removed in the next "
+            "release; use embed(secure=...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if secure is not None:
+            raise TypeError("embed() takes secure=, not secure= and secure_request= together")
+        secure = secure_request
     opts = coerce_options(options)
     if session is not None:
         require(session, Session, "embed")
-    if secure_request is not None:
-        check_secure(secure_request, opts.storefront, opts, "embed")
+    if secure is not None:
+        check_secure(secure, opts.storefront, opts, "embed")
         base = session.model_dump(exclude_none=True) if session else {}
-        session = Session.model_validate({**base, "secure": secure_request})
+        session = Session.model_validate({**base, "secure": secure})
     parts: list[Markup] = []
     if session is not None:
         parts.append(session_init(session, options=opts, nonce=nonce))

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from pydantic import GetCoreSchemaHandler
-from pydantic_core import core_schema
+from typing import Literal
 
 from sblgen import types
+from sblgen._value import TextValue
 from sblgen.errors import StorefrontError
 
 __all__ = ["CheckoutType", "Storefront"]
@@ -38,7 +36,7 @@ _STOREFRONT = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
-class Storefront:
+class Storefront(TextValue):
     """A FastSpring storefront: ``<store>[.test].onfastspring.com[/<checkout path>]``.
 
     Build one with :meth:`parse`; use it directly as a pydantic field type too.
@@ -127,23 +125,3 @@ class Storefront:
         except ValueError as err:
             raise StorefrontError(str(err)) from None
         return f"https://{self.value}/session/{checked}"
-
-    def __str__(self) -> str:
-        return self.value
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        def validate(value: Any) -> Storefront:
-            try:
-                return cls.parse(value)
-            except StorefrontError as err:
-                raise ValueError(str(err)) from None
-
-        return core_schema.no_info_plain_validator_function(
-            validate,
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda sf: sf.value, when_used="json"
-            ),
-        )

@@ -36,6 +36,7 @@ __all__ = [
     "SIGNATURE_HEADER",
     "WebhookEvent",
     "WebhookPayload",
+    "header",
     "parse_events",
     "sign",
     "verify_webhook",
@@ -118,7 +119,13 @@ def parse_events(body: bytes | str) -> WebhookPayload:
         ) from None
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def header(headers: Mapping[str, str], name: str) -> str | None:
+    """The value of header ``name`` in any mapping of request headers, ignoring the case of
+    the name (a plain ``dict`` of headers keeps whatever case the client sent), or None.
+
+    >>> header({"x-fs-signature": "abc="}, SIGNATURE_HEADER), header({}, SIGNATURE_HEADER)
+    ('abc=', None)
+    """
     value = headers.get(name)
     if value is not None:
         return value
@@ -135,5 +142,5 @@ def verify_webhook(
     secrets: str | bytes | Iterable[str | bytes],
 ) -> WebhookPayload:
     """Verify the signature header over the raw ``body``, then parse the events."""
-    verify_signature(body, _header(headers, SIGNATURE_HEADER), secrets)
+    verify_signature(body, header(headers, SIGNATURE_HEADER), secrets)
     return parse_events(body)

@@ -110,6 +110,9 @@ class FakeFastSpring:
         #: Issued tokens, oldest first; ``expire_tokens()`` makes them all answer 401.
         self.tokens: list[str] = []
         self._token_expiry: dict[str, float] = {}
+        from tests.fake_resources import install  # orders, subscriptions, accounts, prices, events
+
+        install(self)
         self._lock = threading.Lock()
         self._counter = 0
         fake = self

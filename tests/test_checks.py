@@ -36,7 +36,7 @@ def test_plaintext_secure_refused_on_live_storefront() -> None:
     with pytest.raises(RenderError, match="cannot go to the live storefront"):
         secure(PLAIN_SECURE, storefront=LIVE_SHOP)
     with pytest.raises(RenderError, match="cannot go to the live storefront"):
-        embed(SblOptions(storefront=LIVE_SHOP, access_key="K"), secure_request=PLAIN_SECURE)
+        embed(SblOptions(storefront=LIVE_SHOP, access_key="K"), secure=PLAIN_SECURE)
     with pytest.raises(RenderError, match="cannot go to the live storefront"):
         session_init(
             Session(secure=PLAIN_SECURE), options=SblOptions(storefront=LIVE_SHOP, access_key="K")

@@ -12,6 +12,6 @@ from tests.sites import DEMO
 
 def test_cli_site_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["site", "build", str(DEMO), "--out", str(tmp_path / "x")]) == 0
-    assert "built 11 pages" in capsys.readouterr().out
+    assert "built 14 pages" in capsys.readouterr().out
     assert main(["site", "build", str(tmp_path / "missing"), "--out", str(tmp_path / "y")]) == 2
     assert "site.toml: not found" in capsys.readouterr().err

@@ -10,7 +10,7 @@ page, in a scratch folder, with FastSpring faked on 127.0.0.1):
 - a ``text`` block right after a ``python`` or ``sh`` block is that block's exact output;
 - ``toml`` and ``json`` blocks must parse.
 
-The installation page's commands (pip, venv) run for real in a separate, slow test.
+The installation page's commands (pip, venv) run for real in ``tests/test_install.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -161,33 +160,6 @@ def test_page_examples_run_as_written(
         timeout=110,
     )
     assert result.returncode == 0, result.stderr
-
-
-@pytest.mark.slow
-def test_installation_commands_run_as_written(tmp_path: Path) -> None:
-    """Each shell block of the installation page, in a clone (this checkout), with ``~`` a
-    scratch folder: fresh virtual environments, the wheel built from the clone, no dev tools.
-    """
-    text = INSTALLATION.read_text(encoding="utf-8")
-    blocks = [m["body"] for m in FENCE.finditer(text) if m["info"].strip() == "sh"]
-    assert len(blocks) >= 2
-    cache = os.environ.get("PIP_CACHE_DIR") or str(Path.home() / ".cache" / "pip")
-    env = {**os.environ, "HOME": str(tmp_path), "PIP_CACHE_DIR": cache}
-    env.pop("VIRTUAL_ENV", None)
-    for block in blocks:
-        result = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", block],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, f"{block}\n{result.stderr}"
-        assert result.stdout.strip() == f"sblgen {sblgen.__version__}"
-        venv = tmp_path / "shop" / ".venv"
-        assert not (venv / "bin" / "pytest").exists(), "the dev tools are not for users"
-        shutil.rmtree(venv)  # the next block starts afresh
 
 
 def test_installation_blocks_are_one_command_a_line() -> None:

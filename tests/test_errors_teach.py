@@ -396,7 +396,7 @@ def files(tmp_path: Path) -> Path:
 
 
 def test_render_flags(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    render = ["render", "--storefront", STOREFRONT]
+    render = ["embed", "--storefront", STOREFRONT]
     assert _cli([*render, "--secure", str(files / "plain.json")], capsys) == (
         "sblgen: --secure: secure payloads are ignored without data-access-key; add "
         "--access-key KEY (the access key from the FastSpring app)."
@@ -408,7 +408,7 @@ def test_render_flags(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "sblgen: --session: the session sets clean, which only works with data-continuous on "
         "the script tag; add --continuous, or drop clean."
     )
-    live = ["render", "--storefront", "acme.onfastspring.com/popup-acme", "--access-key", "K"]
+    live = ["embed", "--storefront", "acme.onfastspring.com/popup-acme", "--access-key", "K"]
     assert _cli([*live, "--secure", str(files / "plain.json")], capsys).endswith(
         "encrypt it with `sblgen secure encrypt --private-key FILE`, or give the '.test.' "
         "--storefront."
@@ -416,7 +416,7 @@ def test_render_flags(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _cli([*render, "--access-key", ""], capsys) == (
         "sblgen: --access-key: String should have at least 1 character"
     )
-    assert _cli(["render", "--storefront", "nope"], capsys).startswith(
+    assert _cli(["embed", "--storefront", "nope"], capsys).startswith(
         "sblgen: --storefront: 'nope' is not a FastSpring storefront"
     )
     # and what the flags fix works once they are given

@@ -4,23 +4,18 @@ failing until it is healed."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from sblgen.errors import ConfigurationError
 from sblgen.events import (
     MAX_BODY_BYTES,
     EventStore,
     MemoryStore,
     SQLiteStore,
     WebhookReply,
-    WebhookSettings,
     receive,
 )
-from sblgen.events.receiver import SECRET_ENV
 from sblgen.webhooks import sign
 from tests.webhook_apps import (
     MIXED,
@@ -30,12 +25,11 @@ from tests.webhook_apps import (
     concurrently,
     pids,
     recording_dispatcher,
+    run_peers,
     runs,
     signed_headers,
     worker_argv,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _deliver(body: bytes, store: EventStore, tmp_path: Path) -> WebhookReply:
@@ -131,19 +125,11 @@ def test_two_processes_sharing_one_sqlite_file(tmp_path: Path) -> None:
     body.write_bytes(MIXED)
 
     def run_workers(ready: Path, threads: int) -> list[tuple[int, str]]:
-        argv = worker_argv(
-            "receive", db, log, heal, slow=0.3, body=body, ready=ready, peers=2, threads=threads
+        return run_peers(
+            worker_argv(
+                "receive", db, log, heal, slow=0.3, body=body, ready=ready, peers=2, threads=threads
+            )
         )
-        workers = [
-            subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for _ in range(2)
-        ]
-        replies: list[tuple[int, str]] = []
-        for worker in workers:
-            out, err = worker.communicate(timeout=120)
-            assert worker.returncode == 0, err.decode()
-            replies.extend((status, text) for status, text in json.loads(out))
-        return replies
 
     replies = run_workers(tmp_path / "ready-1", threads=3)
     check_racing_replies(replies)
@@ -153,23 +139,3 @@ def test_two_processes_sharing_one_sqlite_file(tmp_path: Path) -> None:
     healed = run_workers(tmp_path / "ready-2", threads=1)
     assert (200, "") in healed
     assert (runs(log, "fulfil o1"), runs(log, "dun s1")) == (1, 1)
-
-
-def test_settings(tmp_path: Path) -> None:
-    settings = WebhookSettings.from_mapping(
-        {"SECRET": ["old", "new"], "SECRET_ENV": ["A", "B"], "MAX_BODY_BYTES": 1024},
-        setting="S",
-    )
-    assert settings.secrets({"A": "env-a", "B": ""}) == ["old", "new", "env-a"]
-    assert "old" not in repr(settings) and "new" not in repr(settings)
-    assert WebhookSettings.from_mapping(None, setting="S").secret_env == (SECRET_ENV,)
-    for bad, message in [
-        ({"SECRET": ""}, r"S\['SECRET'\] must be a non-empty string or a list of them\."),
-        ({"SECRET_ENV": [1]}, r"S\['SECRET_ENV'\] must be"),
-        ({"MAX_BODY_BYTES": 0}, r"S\['MAX_BODY_BYTES'\] must be a positive number of bytes"),
-        ({"SQLITE_PATH": 3}, r"S\['SQLITE_PATH'\] must be a file path\."),
-        ({"SECRTE": "x"}, r"S has unknown keys SECRTE; use MAX_BODY_BYTES, SECRET, "),
-        (["SECRET"], r"S must be a dict of settings\."),
-    ]:
-        with pytest.raises(ConfigurationError, match=message):
-            WebhookSettings.from_mapping(bad, setting="S")  # type: ignore[arg-type]

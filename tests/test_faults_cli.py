@@ -34,7 +34,7 @@ class _CtrlC(io.StringIO):
     [
         ["session", "validate", "-"],
         ["secure", "encrypt", "--test-mode", "-"],
-        ["render", "--storefront", "a.test.onfastspring.com/popup-a", "--session", "-"],
+        ["embed", "--storefront", "a.test.onfastspring.com/popup-a", "--session", "-"],
         ["webhook", "verify", "--secret", "s", "--signature", "x", "-"],
     ],
     ids=lambda argv: argv[0],

@@ -10,8 +10,6 @@ The DjangoStore tests therefore run in worker processes of their own
 
 from __future__ import annotations
 
-import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from sblgen.events import SQLiteStore
 from sblgen.integrations.django.webhooks import DjangoStore, webhook_view
 from sblgen.webhooks import sign
 from tests.webhook_apps import (
+    DJANGO_TEST_SETTINGS,
     MIXED,
     RESENT,
     SECRET,
@@ -33,11 +32,12 @@ from tests.webhook_apps import (
     envelope,
     order_completed,
     recording_dispatcher,
+    run_peers,
+    run_worker,
     runs,
     worker_argv,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 URL = "/fastspring/webhooks/"
 
 # Filled per test: the view under test, with its own log, heal file and store.
@@ -68,9 +68,7 @@ def _ensure_django() -> None:
 
     if not settings.configured:
         settings.configure(
-            DEBUG=False,
-            SECRET_KEY="test-only",
-            ALLOWED_HOSTS=["testserver"],
+            **DJANGO_TEST_SETTINGS,
             ROOT_URLCONF=__name__,
             INSTALLED_APPS=["django.contrib.contenttypes", "sblgen.integrations.django"],
         )
@@ -171,24 +169,18 @@ def test_django_store_repr() -> None:
     assert repr(DjangoStore(using="shop")) == "DjangoStore(using='shop')"
 
 
-def _run(argv: list[str]) -> list[object]:
-    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return [json.loads(line) for line in done.stdout.splitlines()]
-
-
 @pytest.mark.slow
 def test_django_store_protocol_on_a_real_database(tmp_path: Path) -> None:
     db = tmp_path / "db.sqlite3"
     argv = worker_argv("django-store-protocol", db, tmp_path / "log", tmp_path / "heal")
     # The protocol check dated its two done keys 2023 (its clock): purge drops those only.
-    assert _run(argv) == [{"purged": 2, "left": True}]
+    assert run_worker(argv) == [{"purged": 2, "left": True}]
 
 
 @pytest.mark.slow
 def test_two_processes_sharing_one_django_database(tmp_path: Path) -> None:
     db, log, heal = tmp_path / "db.sqlite3", tmp_path / "log", tmp_path / "heal"
-    assert _run(worker_argv("django", db, log, heal, threads=0)) == ["migrated"]
+    assert run_worker(worker_argv("django", db, log, heal, threads=0)) == ["migrated"]
 
     def deliver(body: bytes, round_: str, threads: int) -> list[tuple[int, str]]:
         body_file = tmp_path / f"{round_}.json"
@@ -204,16 +196,7 @@ def test_two_processes_sharing_one_django_database(tmp_path: Path) -> None:
             peers=2,
             threads=threads,
         )
-        workers = [
-            subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for _ in range(2)
-        ]
-        replies: list[tuple[int, str]] = []
-        for worker in workers:
-            out, err = worker.communicate(timeout=120)
-            assert worker.returncode == 0, err.decode()
-            replies.extend((status, text) for status, text in json.loads(out))
-        return replies
+        return run_peers(argv)
 
     check_racing_replies(deliver(MIXED, "race", threads=3))
     assert runs(log, "fulfil o1") == 1
@@ -226,7 +209,7 @@ def test_two_processes_sharing_one_django_database(tmp_path: Path) -> None:
     assert set(resent) <= {(200, ""), (202, "evt-1-resent"), (202, "evt-2-resent")} | {
         (500, "No event was processed; deliver them again.")
     }
-    assert _run(
+    assert run_worker(
         worker_argv(
             "django",
             db,

@@ -21,6 +21,7 @@ from sblgen.webhooks import sign
 from tests.webhook_apps import (
     MIXED,
     RESENT,
+    ROOT,
     SECRET,
     check_racing_replies,
     concurrently,
@@ -33,7 +34,6 @@ from tests.webhook_apps import (
     worker_argv,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 URL = "/fastspring/webhooks"
 
 

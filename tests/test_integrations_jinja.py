@@ -49,3 +49,35 @@ def test_json_filter_is_html_safe(env: jinja2.Environment) -> None:
     assert html == '<script>var x = {"a": "\\u003c/script\\u003e\\u003c!--"};</script>'
     model = Session(coupon="X")
     assert env.from_string("{{ m|sbl_json }}").render(m=model) == '{"coupon":"X"}'
+
+
+def test_nonce_getter_fills_every_inline_script() -> None:
+    """install(nonce_getter=...) gives each render the current nonce; no nonce= needed."""
+    current = {"nonce": "Zmlyc3Q="}
+    env = install(
+        jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined),
+        options=SblOptions(storefront=SHOP, access_key="K"),
+        nonce_getter=lambda: current["nonce"],
+    )
+    template = env.from_string(
+        "{{ sbl_script(session={'coupon': 'X'}) }}{{ sbl_push({'coupon': 'Y'}) }}"
+        "{{ sbl_secure(secure) }}{{ sbl_loader() }}{{ sbl_session({'coupon': 'Z'}) }}"
+    )
+    secure = SecureRequest.plaintext({"coupon": "S"})
+    html = template.render(secure=secure)
+    assert html.count('nonce="Zmlyc3Q="') == 6  # session, SBL tag, push, secure, loader, session
+    assert "<script>" not in html
+    current["nonce"] = "c2Vjb25k"
+    html = template.render(secure=secure)
+    assert html.count('nonce="c2Vjb25k"') == 6 and "Zmlyc3Q=" not in html
+    # an explicit nonce= wins; a getter answering None means no nonce
+    assert (
+        'nonce="ZXhwbGljaXQ="'
+        in env.from_string("{{ sbl_push({'coupon': 'Y'}, nonce='ZXhwbGljaXQ=') }}").render()
+    )
+    current["nonce"] = None  # type: ignore[assignment]
+    assert "nonce=" not in env.from_string("{{ sbl_push({'coupon': 'Y'}) }}").render()
+
+
+def test_no_nonce_getter_means_no_nonce(env: jinja2.Environment) -> None:
+    assert "nonce=" not in env.from_string("{{ sbl_script() }}").render()

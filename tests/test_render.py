@@ -91,7 +91,7 @@ GOLDEN_CASES: dict[str, Any] = {
     ),
     "embed/inline.html": lambda: embed(TEST_SHOP, session=SESSION),
     "embed/nonce_secure.html": lambda: embed(
-        KEYED, session=SESSION, secure_request=PLAIN_SECURE, nonce="abc123"
+        KEYED, session=SESSION, secure=PLAIN_SECURE, nonce="abc123"
     ),
     "embed/external.html": lambda: embed(
         SblOptions(storefront=TEST_SHOP, mode="external"), session=SESSION

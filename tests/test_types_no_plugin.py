@@ -1,6 +1,6 @@
 """What users write type-checks under plain ``mypy --strict``, without the pydantic plugin
 (which the README never asks for): the README's Python examples, and the starter apps under
-``templates/``, each checked in a scratch folder as a user's own project would be."""
+``sblgen/starters/``, each checked in a scratch folder as a user's own project would be."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sblgen import SblOptions
 from tests.test_readme import readme_blocks
 
 ROOT = Path(__file__).resolve().parent.parent
-STARTERS = ROOT / "templates"
+STARTERS = ROOT / "sblgen" / "starters"
 
 #: A user's mypy configuration: strict, and no ``plugins`` line.
 CONFIG = """\
@@ -107,7 +107,7 @@ def readme_modules() -> dict[str, str]:
 
 
 def starter_apps() -> list[Path]:
-    """Every folder under ``templates/`` that holds Python (a starter app)."""
+    """Every folder under ``sblgen/starters/`` that holds Python (a starter app)."""
     return sorted({path.parent for path in STARTERS.rglob("*.py")})
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from sblgen import WebhookPayloadError, WebhookSignatureError, verify_webhook
-from sblgen.webhooks import parse_events, sign, verify_signature
+from sblgen.webhooks import SIGNATURE_HEADER, header, parse_events, sign, verify_signature
 
 BODY = json.dumps(
     {
@@ -77,3 +77,13 @@ def test_tampered_body_and_bad_header() -> None:
 def test_bad_envelopes(body: bytes) -> None:
     with pytest.raises(WebhookPayloadError, match="events envelope"):
         parse_events(body)
+
+
+def test_header_lookup_ignores_the_name_case() -> None:
+    assert header({"X-FS-Signature": "exact", "x-fs-signature": "other"}, SIGNATURE_HEADER) == (
+        "exact"
+    )
+    assert header({"x-fs-signature": "lower"}, SIGNATURE_HEADER) == "lower"
+    assert header({"X-FS-SIGNATURE": "upper"}, "x-fs-signature") == "upper"
+    assert header({"Content-Type": "application/json"}, SIGNATURE_HEADER) is None
+    verify_webhook(BODY, {"x-fs-signature": sign(BODY, "s3cret")}, "s3cret")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -21,42 +22,43 @@ from typing import Any
 
 from sblgen.events import (
     Dispatcher,
+    Event,
     EventStore,
     OrderCompleted,
     SubscriptionChargeFailed,
+    parse,
     receive,
 )
 from sblgen.webhooks import sign
 
 SECRET = "whsec-test-secret"
 
+#: The repository root: worker processes run there (``python -m tests.webhook_apps``).
+ROOT = Path(__file__).resolve().parent.parent
+
 Reply = tuple[int, str]
 
 
-def order_completed(event_id: str, order_id: str = "o1") -> dict[str, Any]:
+def event(event_id: str, type_: str, created: int, data: dict[str, Any]) -> dict[str, Any]:
+    """One event object as FastSpring posts it (a test event, not yet processed)."""
     return {
         "id": event_id,
-        "type": "order.completed",
+        "type": type_,
         "live": False,
         "processed": False,
-        "created": 1700000000000,
-        "data": {"order": order_id, "id": order_id, "completed": True, "changed": 1700000000000},
+        "created": created,
+        "data": data,
     }
+
+
+def order_completed(event_id: str, order_id: str = "o1") -> dict[str, Any]:
+    data = {"order": order_id, "id": order_id, "completed": True, "changed": 1700000000000}
+    return event(event_id, "order.completed", 1700000000000, data)
 
 
 def charge_failed(event_id: str, subscription: str = "s1") -> dict[str, Any]:
-    return {
-        "id": event_id,
-        "type": "subscription.charge.failed",
-        "live": False,
-        "processed": False,
-        "created": 1700000000001,
-        "data": {
-            "subscription": subscription,
-            "reason": "EXPIRED_CARD",
-            "timestamp": 1700000000001,
-        },
-    }
+    data = {"subscription": subscription, "reason": "EXPIRED_CARD", "timestamp": 1700000000001}
+    return event(event_id, "subscription.charge.failed", 1700000000001, data)
 
 
 def envelope(*events: dict[str, Any]) -> bytes:
@@ -67,6 +69,20 @@ def envelope(*events: dict[str, Any]) -> bytes:
 MIXED = envelope(order_completed("evt-1"), charge_failed("evt-2"))
 #: The same two changes resent by hand from the FastSpring app: new event ids, same data.
 RESENT = envelope(order_completed("evt-1-resent"), charge_failed("evt-2-resent"))
+
+
+#: FastSpring's documented example payloads, one event of each type (every_type.json) and
+#: the expanded shapes (expanded.json).
+DATA = Path(__file__).parent / "data" / "webhooks"
+
+
+def example_body(name: str = "every_type.json") -> bytes:
+    return (DATA / name).read_bytes()
+
+
+def example_events(name: str = "every_type.json") -> dict[str, Event]:
+    """The events of an example payload, by type."""
+    return {e.type: e for e in parse(example_body(name))}
 
 
 def signed_headers(body: bytes, secret: str = SECRET) -> dict[str, str]:
@@ -223,6 +239,13 @@ def serve(app: Any) -> Iterator[str]:
 
 urlpatterns: list[Any] = []
 
+#: The settings every test Django process starts from (``settings.configure(**...)``).
+DJANGO_TEST_SETTINGS: dict[str, Any] = {
+    "DEBUG": False,
+    "SECRET_KEY": "test-only",
+    "ALLOWED_HOSTS": ["testserver"],
+}
+
 
 def django_setup(db: Path, log: Path, heal: Path, *, slow: float = 0.0) -> None:
     """Configure Django in *this* process: a real SQLite database file, the view at
@@ -237,9 +260,7 @@ def django_setup(db: Path, log: Path, heal: Path, *, slow: float = 0.0) -> None:
     if django.VERSION >= (5, 1):
         options["transaction_mode"] = "IMMEDIATE"
     settings.configure(
-        DEBUG=False,
-        SECRET_KEY="test-only",
-        ALLOWED_HOSTS=["testserver"],
+        **DJANGO_TEST_SETTINGS,
         USE_TZ=True,
         ROOT_URLCONF=__name__,
         INSTALLED_APPS=["sblgen.integrations.django"],
@@ -314,6 +335,28 @@ def worker_argv(
         command,
         *map(str, (db, log, heal, slow, body or "-", ready or "-", peers, threads)),
     ]
+
+
+def run_worker(argv: list[str]) -> list[Any]:
+    """Run one worker process to its end; what it printed, one JSON value a line."""
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def run_peers(argv: list[str], count: int = 2) -> list[Reply]:
+    """Start ``count`` worker processes at once (``argv`` made with ``peers=count``) and
+    gather the replies each one's threads got."""
+    workers = [
+        subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(count)
+    ]
+    replies: list[Reply] = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err.decode()
+        replies.extend((status, text) for status, text in json.loads(out))
+    return replies
 
 
 def main(argv: Sequence[str]) -> int:

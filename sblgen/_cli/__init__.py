@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from sblgen._cli import api, render, secure, session, site, webhook
+from sblgen._cli import api, render, secure, session, site, starter, webhook
 
-COMMAND_MODULES = (session, secure, render, api, webhook, site)
+COMMAND_MODULES = (session, secure, render, api, webhook, site, starter)

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from sblgen._cli import api_resources
 from sblgen._cli.common import EXIT_OK, from_flags, load_data, seconds
 from sblgen.errors import ConfigurationError, InputFileError
 
@@ -76,6 +77,7 @@ def register(commands: Any) -> None:
             else:
                 command.add_argument(positional, metavar=positional.upper())
         command.set_defaults(handler=_v2, v2_action=name)
+    api_resources.register(sub, _client)  # orders, subscriptions, accounts, prices, events
 
 
 def _environment_help(v1: bool) -> str | None:

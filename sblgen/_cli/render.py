@@ -1,4 +1,7 @@
-"""``sblgen render``: a copy-paste snippet for any page."""
+"""``sblgen embed``: a copy-paste snippet for any page (what :func:`sblgen.embed` returns).
+
+``sblgen render`` is its old, deprecated name: it still works, and says so on stderr.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +28,10 @@ _FLAGS = {
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
-        "render",
-        help="print a copy-paste snippet (session, SBL tag, buttons)",
+        "embed",
+        aliases=["render"],
+        help="print a copy-paste snippet (session, SBL tag, buttons), as sblgen.embed(); "
+        "'render' is its deprecated old name",
         description="Print the HTML that loads FastSpring's Store Builder Library with a "
         "session object and/or a secure payload, ready to paste into a page.",
     )
@@ -51,6 +56,12 @@ def register(commands: Any) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
+    if args.command == "render":
+        print(
+            "sblgen: `sblgen render` is now `sblgen embed` (as in Python, sblgen.embed()); "
+            "the old name will be removed in the next release",
+            file=sys.stderr,
+        )
     from sblgen.options import SblOptions
     from sblgen.render import LOADER_PATH, embed
     from sblgen.secure_request import SecureRequest
@@ -74,7 +85,7 @@ def _render(args: argparse.Namespace) -> int:
         embed(
             options,
             session=session,
-            secure_request=secure,
+            secure=secure,
             with_buttons=not args.no_buttons,
             nonce=args.nonce,
             label=args.label,

@@ -102,6 +102,15 @@ class _Call(Generic[T]):
     parse: Callable[[str, str, httpx.Response], T]
     warns: str | None = None
 
+    def read(self, response: httpx.Response, sender: Sender[Any]) -> T:
+        """The answer ``response`` carries, parsed; FastSpring's warnings on a session this
+        call created or updated are handled as ``sender.on_warning`` says."""
+        url = sender.url(self.path)
+        result = self.parse(self.method, url, response)
+        if isinstance(result, V2Session):
+            report_warnings(self, url, result, sender.on_warning)
+        return result
+
 
 def _no_body(method: str, url: str, response: httpx.Response) -> None:
     return None
@@ -229,11 +238,7 @@ class CheckoutSessions(_V2Calls):
         response = self._sender.send(
             call.method, call.path, content=call.body, retry_safe=call.retry_safe
         )
-        url = self._sender.url(call.path)
-        result = call.parse(call.method, url, response)
-        if isinstance(result, V2Session):
-            report_warnings(call, url, result, self._sender.on_warning)
-        return result
+        return call.read(response, self._sender)
 
     def create(self, body: SessionCreate | Mapping[str, Any]) -> V2Session:
         """``POST .../sessions`` (201): create a session."""
@@ -288,11 +293,7 @@ class AsyncCheckoutSessions(_V2Calls):
         response = await self._sender.send(
             call.method, call.path, content=call.body, retry_safe=call.retry_safe
         )
-        url = self._sender.url(call.path)
-        result = call.parse(call.method, url, response)
-        if isinstance(result, V2Session):
-            report_warnings(call, url, result, self._sender.on_warning)
-        return result
+        return call.read(response, self._sender)
 
     async def create(self, body: SessionCreate | Mapping[str, Any]) -> V2Session:
         """``POST .../sessions`` (201): create a session."""

@@ -54,6 +54,7 @@ from sblgen.api.checkout_sessions import (
 from sblgen.api.models import SessionRequest, SessionResponse
 from sblgen.api.oauth import DEFAULT_TOKEN_URL, OAuth2ClientCredentials, is_token_request
 from sblgen.api.policy import RetryPolicy, public_url, unexpected_body
+from sblgen.api.resources import RESOURCES_NEED_BASIC, AsyncClientResources, ClientResources
 from sblgen.api.v2 import CheckoutPath
 from sblgen.errors import ApiError, ConfigurationError
 
@@ -208,9 +209,9 @@ def _headers(content: bytes | None) -> dict[str, str] | None:
     return {"Content-Type": "application/json"} if content is not None else None
 
 
-class Client:
+class Client(ClientResources):
     """Synchronous Sessions API client; use it as a context manager (or call
-    :meth:`close`)."""
+    :meth:`close`). REST resources: :class:`~sblgen.api.resources.ClientResources`."""
 
     def __init__(
         self,
@@ -289,6 +290,11 @@ class Client:
         sender: Sender[SendRequest] = self._settings.sender(self.request)
         return CheckoutSessions(sender, CheckoutPath.parse(path))
 
+    def _resource_sender(self) -> Sender[SendRequest]:
+        if self._settings.oauth is not None:
+            raise ConfigurationError(RESOURCES_NEED_BASIC)
+        return self._settings.sender(self.request)
+
     def close(self) -> None:
         """Close the connection pool."""
         self._http.close()
@@ -303,7 +309,7 @@ class Client:
         return f"Client({self._settings!r})"
 
 
-class AsyncClient:
+class AsyncClient(AsyncClientResources):
     """Asynchronous Sessions API client (same rules as :class:`Client`)."""
 
     def __init__(
@@ -375,6 +381,11 @@ class AsyncClient:
         """Sessions API v2 for one checkout path (see :meth:`Client.checkout`)."""
         sender: Sender[AsyncSendRequest] = self._settings.sender(self.request)
         return AsyncCheckoutSessions(sender, CheckoutPath.parse(path))
+
+    def _resource_sender(self) -> Sender[AsyncSendRequest]:
+        if self._settings.oauth is not None:
+            raise ConfigurationError(RESOURCES_NEED_BASIC)
+        return self._settings.sender(self.request)
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -41,6 +41,7 @@ import httpx
 from pydantic import ValidationError
 
 from sblgen.api.models import ErrorBody
+from sblgen.api.resource_data import result_failure
 from sblgen.api.v2_responses import V2ErrorBody
 from sblgen.errors import (
     ApiConnectionError,
@@ -191,6 +192,18 @@ def error_for_response(method: str, url: str, response: httpx.Response) -> ApiEr
     detail = f"unexpected body: {body_excerpt(body)}" if body.strip() else None
     if not isinstance(data, dict):
         return cls(method, public_url(url), response.status_code, body, detail=detail)
+    failure = result_failure(data)  # the REST resources' {"result": "error", ...} shape
+    if failure is not None:
+        if failure.not_found:
+            cls = NotFoundError
+        return cls(
+            method,
+            public_url(url),
+            response.status_code,
+            body,
+            failure.message,
+            params=failure.fields,
+        )
     if {"id", "errors", "status"} & data.keys():
         try:
             v2 = V2ErrorBody.model_validate(data)

@@ -52,26 +52,9 @@ from pydantic import (
 )
 
 from sblgen._model import WireModel, as_model, dumps_compact
+from sblgen.api import v2_responses
 from sblgen.api.v2_path import CheckoutPath, url_segment
-from sblgen.api.v2_responses import (
-    CheckoutUrls,
-    V2AddressResponse,
-    V2Cart,
-    V2ContactResponse,
-    V2CustomerResponse,
-    V2ErrorBody,
-    V2FieldError,
-    V2Interval,
-    V2ItemPrice,
-    V2OrderItem,
-    V2PaymentMethod,
-    V2PaymentMethods,
-    V2ProductDescription,
-    V2SavedPaymentMethod,
-    V2Session,
-    V2Subscription,
-    V2Warning,
-)
+from sblgen.api.v2_responses import *  # noqa: F403  (every v2 response name: v2_responses.__all__)
 from sblgen.api.v2_types import (
     AbsoluteUrl,
     IntervalUnit,
@@ -93,7 +76,6 @@ from sblgen.types import (
 __all__ = [
     "Cart",
     "CheckoutPath",
-    "CheckoutUrls",
     "Contact",
     "CustomPrice",
     "CustomPriceDiscount",
@@ -105,25 +87,10 @@ __all__ = [
     "SessionUpdate",
     "SubscriptionAttribute",
     "V2Address",
-    "V2AddressResponse",
-    "V2Cart",
-    "V2ContactResponse",
-    "V2CustomerResponse",
-    "V2ErrorBody",
-    "V2FieldError",
-    "V2Interval",
-    "V2ItemPrice",
     "V2LineItem",
-    "V2OrderItem",
-    "V2PaymentMethod",
-    "V2PaymentMethods",
-    "V2ProductDescription",
-    "V2SavedPaymentMethod",
-    "V2Session",
-    "V2Subscription",
-    "V2Warning",
     "url_segment",
     "v2_body",
+    *v2_responses.__all__,
 ]
 
 # --------------------------------------------------------------------------- request base

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from pydantic import GetCoreSchemaHandler
-from pydantic_core import core_schema
-
+from sblgen._value import TextValue
 from sblgen.errors import StorefrontError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,7 +49,7 @@ def url_segment(value: str, what: str = "URL path segment") -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class CheckoutPath:
+class CheckoutPath(TextValue):
     """``{storeId}/{checkoutId}``: where v2 sessions live. Each segment is percent-encoded
     on its own; the slash between them is a real path separator.
 
@@ -109,17 +107,3 @@ class CheckoutPath:
     def url_path(self) -> str:
         """Both segments percent-encoded separately, joined by a real ``/``."""
         return f"{url_segment(self.store)}/{url_segment(self.checkout)}"
-
-    def __str__(self) -> str:
-        return self.value
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            cls.parse,
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda p: p.value, when_used="json"
-            ),
-        )

@@ -17,14 +17,21 @@ WebhookReply(status=200, body='')
 >>> receive(body, headers, "s3cret", dispatcher, store)  # a redelivery: not fulfilled again
 WebhookReply(status=200, body='')
 
-- :mod:`sblgen.events.models`: an event class per FastSpring event type, :func:`parse`;
+- the events and the resources they carry, by domain: :mod:`sblgen.events.orders`,
+  :mod:`~sblgen.events.subscriptions`, :mod:`~sblgen.events.charges`,
+  :mod:`~sblgen.events.returns`, :mod:`~sblgen.events.accounts`; what they share (the
+  generic :class:`Event`, times, id-or-object references) in :mod:`~sblgen.events.base`;
+- :mod:`sblgen.events.parsing`: the class of each event type, :func:`parse`; the body's size
+  and depth limits in :mod:`~sblgen.events.bounds`;
 - :mod:`sblgen.events.dispatch`: :class:`Dispatcher` (handlers by type) and the
   200 / 202-with-ids acknowledgement;
 - :mod:`sblgen.events.store`: the claim-store protocol, :class:`MemoryStore`,
   :class:`SQLiteStore`;
 - :mod:`sblgen.events.receiver`: :func:`receive`, framework-free;
-- Flask: ``sblgen.integrations.flask_webhooks``; Django:
-  ``sblgen.integrations.django.webhooks``.
+- :mod:`sblgen.events.endpoint`: what the Flask endpoint
+  (``sblgen.integrations.flask_webhooks``) and the Django one
+  (``sblgen.integrations.django.webhooks``) share: :class:`WebhookSettings`, the body
+  limit, the default store, the reply.
 
 The same :class:`Dispatcher` and store serve events fetched from FastSpring's events API
 (unprocessed events a webhook missed): ``dispatcher.dispatch([parse_event(e) for e in
@@ -34,15 +41,13 @@ api_events], store)`` runs them through the same handlers and de-duplication, an
 
 from __future__ import annotations
 
+from sblgen.events.accounts import AccountCreated, AccountEvent, AccountUpdated
+from sblgen.events.base import Event
+from sblgen.events.bounds import MAX_BODY_BYTES, MAX_JSON_DEPTH
+from sblgen.events.charges import SubscriptionChargeCompleted, SubscriptionChargeFailed
 from sblgen.events.dispatch import Acknowledgement, Dispatcher, EventResult, Outcome
-from sblgen.events.models import (
-    EVENT_TYPES,
-    MAX_BODY_BYTES,
-    MAX_JSON_DEPTH,
-    AccountCreated,
-    AccountEvent,
-    AccountUpdated,
-    Event,
+from sblgen.events.endpoint import WebhookSettings
+from sblgen.events.orders import (
     FulfillmentFailed,
     MailingListEntryUpdated,
     OrderApprovalPending,
@@ -52,14 +57,23 @@ from sblgen.events.models import (
     OrderEvent,
     OrderFailed,
     OrderPaymentPending,
-    PayoutEntryCreated,
     QuoteCreated,
     QuoteUpdated,
-    ReturnCreated,
+)
+from sblgen.events.parsing import (
+    EVENT_TYPES,
+    UnreadableEvent,
+    event_class,
+    parse,
+    parse_event,
+    read_events,
+)
+from sblgen.events.receiver import WebhookReply, receive
+from sblgen.events.returns import PayoutEntryCreated, ReturnCreated
+from sblgen.events.store import EventStore, MemoryStore, SQLiteStore
+from sblgen.events.subscriptions import (
     SubscriptionActivated,
     SubscriptionCanceled,
-    SubscriptionChargeCompleted,
-    SubscriptionChargeFailed,
     SubscriptionDeactivated,
     SubscriptionEvent,
     SubscriptionPaused,
@@ -69,14 +83,7 @@ from sblgen.events.models import (
     SubscriptionTrialReminder,
     SubscriptionUncanceled,
     SubscriptionUpdated,
-    UnreadableEvent,
-    event_class,
-    parse,
-    parse_event,
-    read_events,
 )
-from sblgen.events.receiver import WebhookReply, WebhookSettings, receive
-from sblgen.events.store import EventStore, MemoryStore, SQLiteStore
 
 __all__ = [
     "EVENT_TYPES",

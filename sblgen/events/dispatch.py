@@ -18,7 +18,7 @@ and dropped; otherwise FastSpring would deliver it again for a week). It is *not
 when a handler raised, when its data does not fit its type's model, when the store failed,
 or when another worker is running the same event right now.
 
->>> from sblgen.events.models import OrderCompleted, SubscriptionChargeFailed, parse
+>>> from sblgen.events import OrderCompleted, SubscriptionChargeFailed, parse
 >>> from sblgen.events.store import MemoryStore
 >>> dispatcher = Dispatcher()
 >>> fulfilled = []
@@ -42,7 +42,7 @@ De-duplication keys (all claimed before any handler runs; a refused one makes th
 duplicate or in progress):
 
 - ``event:<event id>``: automatic retries keep the id;
-- the event's :meth:`~sblgen.events.models.Event.business_key`, because a manual resend
+- the event's :meth:`~sblgen.events.base.Event.business_key`, because a manual resend
   from the FastSpring app gets a *new* event id:
 
   ====================================== ======================================================
@@ -84,7 +84,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar, overload
 
-from sblgen.events.models import EVENT_TYPES, Event, UnreadableEvent
+from sblgen.events.base import Event
+from sblgen.events.parsing import EVENT_TYPES, UnreadableEvent
 from sblgen.events.store import EventStore
 
 __all__ = ["Acknowledgement", "Dispatcher", "EventResult", "Handler", "Outcome"]
@@ -281,7 +282,7 @@ class Dispatcher:
     def keys(self, event: Event) -> tuple[str, ...]:
         """The store keys claimed for ``event``: its id, then its business key (if any).
 
-        >>> from sblgen.events.models import parse_event
+        >>> from sblgen.events.parsing import parse_event
         >>> Dispatcher().keys(parse_event({"id": "e1", "type": "order.completed",
         ...     "data": {"order": "o1"}}))
         ('event:e1', 'order.completed:o1')

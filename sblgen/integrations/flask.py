@@ -6,6 +6,11 @@ Configuration comes from ``app.config``: ``SBLGEN_STOREFRONT`` (required),
 automatically from ``g.csp_nonce`` (set it in a ``before_request`` hook, or pass
 ``nonce_getter=``).
 
+In external mode (``SBLGEN_MODE = "external"``, for a Content-Security-Policy without
+inline scripts) the app also serves the strict-CSP loader at ``SBLGEN_LOADER_SRC``
+(default ``/static/sblgen/sbl-loader.js``), so the page's ``<script src>`` finds it with
+nothing copied by hand.
+
     app = Flask(__name__)
     app.config["SBLGEN_STOREFRONT"] = "acme.test.onfastspring.com/popup-acme"
     Sblgen(app)
@@ -15,22 +20,24 @@ automatically from ``g.csp_nonce`` (set it in a ``before_request`` hook, or pass
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from urllib.parse import urlsplit
 
 from sblgen.integrations import missing_extra
 
 try:
-    from flask import Flask, g
+    from flask import Flask, Response, g
 except ModuleNotFoundError as _err:  # pragma: no cover - run in a subprocess by the tests
     raise missing_extra(_err, "Flask integration", "Flask", "flask") from None
 
-from markupsafe import Markup
-
-from sblgen.integrations.jinja import SblHelpers, options_from_settings
+from sblgen.errors import ConfigurationError
+from sblgen.integrations.jinja import NonceHelpers, SblHelpers, options_from_settings
 from sblgen.options import SblOptions
-from sblgen.storefront import Storefront
+from sblgen.render import loader_js
 
-__all__ = ["Sblgen"]
+__all__ = ["LOADER_ENDPOINT", "Sblgen"]
+
+#: The endpoint name of the loader's route (``url_for("sblgen.loader")``).
+LOADER_ENDPOINT = "sblgen.loader"
 
 
 def _default_nonce() -> str | None:
@@ -38,42 +45,30 @@ def _default_nonce() -> str | None:
     return str(nonce) if nonce else None
 
 
-class _NonceHelpers(SblHelpers):
-    """Helpers that fill in the request's nonce when a template does not pass one."""
-
-    def __init__(self, options: SblOptions, nonce_getter: Callable[[], str | None]) -> None:
-        super().__init__(options)
-        self._nonce = nonce_getter
-
-    def script(
-        self,
-        storefront: str | Storefront | None = None,
-        session: Any = None,
-        secure: Any = None,
-        nonce: str | None = None,
-    ) -> Markup:
-        return super().script(storefront, session, secure, nonce or self._nonce())
-
-    def session(self, session: Any, nonce: str | None = None) -> Markup:
-        return super().session(session, nonce or self._nonce())
-
-    def push(self, session: Any, nonce: str | None = None) -> Markup:
-        return super().push(session, nonce or self._nonce())
-
-    def secure(self, request: Any, nonce: str | None = None) -> Markup:
-        return super().secure(request, nonce or self._nonce())
-
-    def loader(self, nonce: str | None = None) -> Markup:
-        return super().loader(nonce or self._nonce())
+def _serve_loader() -> Response:
+    response = Response(loader_js(), mimetype="application/javascript")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class Sblgen:
-    """The Flask extension (``Sblgen(app)`` or ``Sblgen().init_app(app)``)."""
+    """The Flask extension (``Sblgen(app)`` or ``Sblgen().init_app(app)``).
+
+    ``serve_loader``: whether the app serves the strict-CSP loader at the options'
+    ``loader_src``; by default it does in external mode, when ``loader_src`` is a path on
+    the app (not a full URL).
+    """
 
     def __init__(
-        self, app: Flask | None = None, *, nonce_getter: Callable[[], str | None] | None = None
+        self,
+        app: Flask | None = None,
+        *,
+        nonce_getter: Callable[[], str | None] | None = None,
+        serve_loader: bool | None = None,
     ) -> None:
         self.nonce_getter = nonce_getter or _default_nonce
+        self.serve_loader = serve_loader
         self.helpers: SblHelpers | None = None
         if app is not None:
             self.init_app(app)
@@ -88,8 +83,32 @@ class Sblgen:
         # A misspelt name ("did you mean SBLGEN_ACCESS_KEY?"), a missing storefront or a bad
         # value: one ConfigurationError naming the setting.
         options = options_from_settings(values, lambda name: f"SBLGEN_{name.upper()}")
-        helpers = _NonceHelpers(options, self.nonce_getter)
+        helpers = NonceHelpers(options, self.nonce_getter)
         self.helpers = helpers
         app.jinja_env.globals.update(helpers.as_globals())
         app.jinja_env.filters["sbl_json"] = helpers.json
+        self._add_loader_route(app, options)
         app.extensions["sblgen"] = self
+
+    def _add_loader_route(self, app: Flask, options: SblOptions) -> None:
+        src = options.loader_src
+        local = not src.lower().startswith(("http:", "https:", "//"))
+        wanted = options.mode == "external" if self.serve_loader is None else self.serve_loader
+        if not wanted:
+            return
+        if not local:
+            if self.serve_loader:
+                raise ConfigurationError(
+                    f"SBLGEN_LOADER_SRC: {src!r} is a full URL, so this app cannot serve the "
+                    "loader there; give a path on the app such as '/static/sblgen/sbl-loader.js', "
+                    "or Sblgen(app, serve_loader=False) and serve it yourself."
+                )
+            return  # the loader is served elsewhere (a CDN): nothing to do here
+        path = urlsplit(src).path
+        if not path.startswith("/"):
+            raise ConfigurationError(
+                f"SBLGEN_LOADER_SRC: {src!r} is relative to each page, so no one route can "
+                "serve it; give a path from the app's root such as '/static/sblgen/sbl-loader.js'."
+            )
+        # A rule with no variable part wins over Flask's own /static/<path:filename>.
+        app.add_url_rule(path, LOADER_ENDPOINT, _serve_loader, methods=["GET"])

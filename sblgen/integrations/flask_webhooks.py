@@ -32,14 +32,8 @@ import os
 from flask import Blueprint, Flask, Response, current_app, request
 
 from sblgen.events.dispatch import Dispatcher
-from sblgen.events.receiver import (
-    CONTENT_TYPE,
-    Secrets,
-    WebhookReply,
-    WebhookSettings,
-    read_limited,
-    receive,
-)
+from sblgen.events.endpoint import SETTING, StoreChoice, WebhookSettings, answer, read_limited
+from sblgen.events.receiver import CONTENT_TYPE, Secrets
 from sblgen.events.store import EventStore, SQLiteStore
 
 __all__ = ["DEFAULT_SQLITE_NAME", "webhook_blueprint"]
@@ -47,13 +41,17 @@ __all__ = ["DEFAULT_SQLITE_NAME", "webhook_blueprint"]
 #: The SQLite file's name in the app's instance folder when ``SQLITE_PATH`` is not set.
 DEFAULT_SQLITE_NAME = "sblgen-webhooks.sqlite3"
 
-_SETTING = "SBLGEN_WEBHOOKS"
-
 
 def _settings(app: Flask) -> WebhookSettings:
-    return WebhookSettings.from_mapping(
-        app.config.get(_SETTING), setting=f"app.config[{_SETTING!r}]"
-    )
+    return WebhookSettings.from_mapping(app.config.get(SETTING), setting=f"app.config[{SETTING!r}]")
+
+
+def _default_store(app: Flask, config: WebhookSettings) -> EventStore:
+    path = config.sqlite_path
+    if path is None:
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = os.path.join(app.instance_path, DEFAULT_SQLITE_NAME)
+    return SQLiteStore(path)
 
 
 def webhook_blueprint(
@@ -88,48 +86,27 @@ def webhook_blueprint(
     (200, 405)
     """
     blueprint = Blueprint(name, __name__)
-    stores: dict[int, EventStore] = {}
+    stores = StoreChoice(store)
 
     @blueprint.record_once
     def check(state: object) -> None:
         _settings(state.app)  # type: ignore[attr-defined]
 
-    def current_store(app: Flask, config: WebhookSettings) -> EventStore:
-        if store is not None:
-            return store
-        found = stores.get(id(app))
-        if found is None:
-            path = config.sqlite_path
-            if path is None:
-                os.makedirs(app.instance_path, exist_ok=True)
-                path = os.path.join(app.instance_path, DEFAULT_SQLITE_NAME)
-            found = stores[id(app)] = SQLiteStore(path)
-        return found
-
     @blueprint.post(url)
     def fastspring_webhook() -> Response:
         app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
         config = _settings(app)
-        limit = config.max_body_bytes
-        declared = request.content_length
-        body = (
-            None
-            if declared is not None and declared > limit
-            else read_limited(request.stream.read, limit)
+        body = read_limited(
+            request.stream.read, config.max_body_bytes, declared=request.content_length
         )
-        if body is None:
-            reply = WebhookReply(
-                413, f"The webhook body is larger than the {limit} bytes allowed (MAX_BODY_BYTES)."
-            )
-        else:
-            reply = receive(
-                body,
-                dict(request.headers.items()),
-                config.secrets() if secrets is None else secrets,
-                dispatcher,
-                current_store(app, config),
-                max_body_bytes=limit,
-            )
+        reply = answer(
+            body,
+            dict(request.headers.items()),
+            config,
+            secrets,
+            dispatcher,
+            lambda: stores.get(id(app), lambda: _default_store(app, config)),
+        )
         return Response(reply.body, status=reply.status, content_type=CONTENT_TYPE)
 
     return blueprint

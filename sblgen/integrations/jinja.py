@@ -23,19 +23,88 @@ Globals installed:
 - ``sbl_embedded_container()``: where an embedded storefront draws checkout (``sbl_script``
   adds it at its own place for embedded storefronts);
 - filter ``sbl_json``: a model or plain data as HTML-safe JSON.
+
+Under a Content-Security-Policy with nonces, give ``install()`` a ``nonce_getter``: a
+function that returns the current request's nonce (or ``None``). Every inline script then
+carries it without a ``nonce=`` in the template (an explicit ``nonce=`` still wins):
+
+>>> nonces = iter(["bm9uY2Ux", "bm9uY2Uy"])
+>>> env = install(jinja2.Environment(autoescape=True),
+...               options=SblOptions(storefront="acme.test.onfastspring.com/popup-acme"),
+...               nonce_getter=lambda: next(nonces))
+>>> template = env.from_string("{{ sbl_session({'coupon': 'SPRING'}) }}")
+>>> print(template.render())
+<script nonce="bm9uY2Ux">var fscSession = {"coupon":"SPRING"};</script>
+>>> print(template.render())
+<script nonce="bm9uY2Uy">var fscSession = {"coupon":"SPRING"};</script>
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import jinja2
+from markupsafe import Markup
 
 from sblgen.helpers import SblHelpers
 from sblgen.helpers import options_from_settings as options_from_settings
 from sblgen.options import SblOptions
+from sblgen.secure_request import SecureRequest
+from sblgen.session import Session
+from sblgen.storefront import Storefront
 
-__all__ = ["SblHelpers", "install"]
+__all__ = ["NonceGetter", "NonceHelpers", "SblHelpers", "install"]
+
+#: A function that returns the current request's CSP nonce, or ``None`` for none.
+NonceGetter = Callable[[], "str | None"]
 
 
-def install(env: jinja2.Environment, *, options: SblOptions | None = None) -> jinja2.Environment:
-    """Add sblgen's globals and the ``sbl_json`` filter to ``env``; returns ``env``."""
-    return SblHelpers(options).install(env)
+class NonceHelpers(SblHelpers):
+    """The template helpers, filling in ``nonce_getter()`` when a template passes no
+    ``nonce=`` (what :func:`install` with a ``nonce_getter`` and Flask's extension use)."""
+
+    def __init__(self, options: SblOptions | None, nonce_getter: NonceGetter) -> None:
+        super().__init__(options)
+        self.nonce_getter = nonce_getter
+
+    def _nonce(self, nonce: str | None) -> str | None:
+        return nonce or self.nonce_getter()
+
+    def script(
+        self,
+        storefront: str | Storefront | None = None,
+        session: Session | Mapping[str, Any] | None = None,
+        secure: SecureRequest | Mapping[str, Any] | None = None,
+        nonce: str | None = None,
+    ) -> Markup:
+        return super().script(storefront, session, secure, self._nonce(nonce))
+
+    def session(self, session: Session | Mapping[str, Any], nonce: str | None = None) -> Markup:
+        return super().session(session, self._nonce(nonce))
+
+    def push(self, session: Session | Mapping[str, Any], nonce: str | None = None) -> Markup:
+        return super().push(session, self._nonce(nonce))
+
+    def secure(
+        self, request: SecureRequest | Mapping[str, Any], nonce: str | None = None
+    ) -> Markup:
+        return super().secure(request, self._nonce(nonce))
+
+    def loader(self, nonce: str | None = None) -> Markup:
+        return super().loader(self._nonce(nonce))
+
+
+def install(
+    env: jinja2.Environment,
+    *,
+    options: SblOptions | None = None,
+    nonce_getter: NonceGetter | None = None,
+) -> jinja2.Environment:
+    """Add sblgen's globals and the ``sbl_json`` filter to ``env``; returns ``env``.
+
+    ``nonce_getter`` (optional) returns the current request's CSP nonce; every inline
+    script a helper writes then carries it unless the template passes ``nonce=``.
+    """
+    helpers = SblHelpers(options) if nonce_getter is None else NonceHelpers(options, nonce_getter)
+    return helpers.install(env)

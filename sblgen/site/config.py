@@ -23,7 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sblgen._model import error_lines
 from sblgen.dates import today
@@ -36,6 +44,7 @@ from sblgen.storefront import Storefront
 __all__ = [
     "SITE_FILE",
     "CatalogProduct",
+    "Link",
     "Localize",
     "PageSpec",
     "Site",
@@ -70,10 +79,119 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_URL_SCHEMES = ("https:", "http:", "mailto:")
+
+
+def _check_target(value: str) -> str:
+    """A link target: a file of the built site (``pricing.html``, ``static/logo.svg``), a
+    path on the site's host (``/blog/``) or a full ``https:``, ``http:`` or ``mailto:`` URL."""
+    _check_file_name(value)
+    if any(char.isspace() for char in value):
+        raise ValueError(f"{value!r} holds a space; write it as %20 or remove it.")
+    if _is_url(value):
+        if not value.lower().startswith(_URL_SCHEMES):
+            raise ValueError(
+                f"{value!r} is not a link the theme writes; use a file of the site such as "
+                "'terms.html', a path such as '/blog/', or an https://, http:// or mailto: URL."
+            )
+    elif not value.startswith("/") and ".." in PurePosixPath(value).parts:
+        raise ValueError(f"{value!r} leads outside the site; use a path without '..'.")
+    return value
+
+
+LinkTarget = Annotated[str, Field(min_length=1), AfterValidator(_check_target)]
+
+
+class Link(_Strict):
+    """A link of the theme's navigation (``[[site.nav]]``) or footer (``[[site.footer]]``).
+
+    ``path`` is a file of the built site (``pricing.html``: the theme makes it relative to
+    each page, so it works from a folder and from disk), a path on the site's host
+    (``/blog/``) or a full URL (``https://...``, ``mailto:...``).
+    """
+
+    title: Annotated[str, Field(min_length=1)]
+    path: LinkTarget
+
+
+def _check_site_url(value: str) -> str:
+    if value and not (
+        value.lower().startswith(("https://", "http://"))
+        and len(value.split("/")) >= 3
+        and value.split("/")[2]
+        and not any(char.isspace() for char in value)
+    ):
+        raise ValueError(
+            f"{value!r} is not the site's public address; give it as https://host (with a "
+            "path if the site lives in a folder)."
+        )
+    return value.rstrip("/")
+
+
 class SiteInfo(_Strict):
+    """The ``[site]`` table: what every page of the site shares."""
+
     title: Annotated[str, Field(min_length=1)]
     storefront: Storefront
     lang: str = "en"
+    #: The meta and Open Graph description of pages that have neither a description nor
+    #: an intro.
+    description: str = ""
+    #: The site's public address (``https://widgets.example.com``), for each page's
+    #: canonical link and ``og:url``; without it the theme writes neither.
+    url: Annotated[str, AfterValidator(_check_site_url)] = ""
+    #: The ``og:image`` of every page: a file of the built site (needs ``url``) or a URL.
+    image: LinkTarget | None = None
+    #: The browser tab's icon: a file of the built site (``static/favicon.svg``) or a URL;
+    #: without it the theme uses a small built-in icon.
+    favicon: LinkTarget | None = None
+    nav: list[Link] = []
+    footer: list[Link] = []
+
+    @model_validator(mode="after")
+    def _image_needs_url(self) -> SiteInfo:
+        if self.image is not None and _is_local(self.image) and not self.url:
+            raise ValueError(
+                f"image {self.image!r} is a file of the site, but Open Graph needs a full URL: "
+                "set url (the site's public address, https://...) or give image as a URL."
+            )
+        return self
+
+    def href(self, target: str, root: str) -> str:
+        """How a page whose way back to the output folder is ``root`` links to ``target``
+        (a :class:`Link` path, ``favicon`` or ``image``).
+
+        >>> site = SiteInfo(title="T", storefront="t.test.onfastspring.com/popup-t")
+        >>> site.href("terms.html", "../"), site.href("/blog/", "../")
+        ('../terms.html', '/blog/')
+        """
+        return root + target if _is_local(target) else target
+
+    def absolute(self, target: str) -> str | None:
+        """``target`` as a full URL (for Open Graph), or ``None`` when it is not a URL and
+        the site has no ``url`` to put before it.
+
+        >>> site = SiteInfo(title="T", storefront="t.test.onfastspring.com/popup-t",
+        ...                 url="https://t.example.com/shop/")
+        >>> site.absolute("de-DE/index.html"), site.absolute("/logo.png")
+        ('https://t.example.com/shop/de-DE/index.html', 'https://t.example.com/logo.png')
+        """
+        if _is_url(target):
+            return target
+        if not self.url:
+            return None
+        if target.startswith("/"):
+            return "/".join(self.url.split("/")[:3]) + target
+        return f"{self.url}/{target}"
+
+
+def _is_url(target: str) -> bool:
+    return ":" in target.split("/", 1)[0]
+
+
+def _is_local(target: str) -> bool:
+    """Whether ``target`` is a file of the built site (not ``/path`` and not a URL)."""
+    return not target.startswith("/") and not _is_url(target)
 
 
 class CatalogProduct(_Strict):
@@ -99,6 +217,8 @@ class PageSpec(_Strict):
     template: str = "page.html"
     title: Annotated[str, Field(min_length=1)]
     intro: str = ""
+    #: The meta and Open Graph description (default: ``intro``, then the site's).
+    description: str = ""
     products: list[str] = []
     session: dict[str, Any] | None = None
     #: Sets the session's invoiceDueDate this many days after the build date.

@@ -88,6 +88,7 @@ def render_page(
         "language": language or site.config.site.lang,
         "country": country,
         "root": "../" * depth,
+        "path": out,
         "data": page.data,
     }
     try:

@@ -1,7 +1,12 @@
 /*! sblgen offline inspector: stands in for FastSpring's Store Builder Library during
- * `sblgen site serve --offline`. It calls nothing on the network; it shows, in a panel on the
- * page, exactly what the page hands the SBL: window.fscSession at load, every
+ * `sblgen site serve --offline`. It calls nothing on the network; it shows, in a panel beside
+ * the page, exactly what the page hands the SBL: window.fscSession at load, every
  * fastspring.builder.* call, and test-mode secure payloads decoded.
+ *
+ * The panel never covers the page: open, it is docked to the right (to the bottom on narrow
+ * screens) and the page makes room for it; closed, only a small toggle remains, with room
+ * kept for it below the page. It starts open on wide screens and closed on phones, and
+ * remembers the choice for the browser tab.
  */
 (function () {
   "use strict";
@@ -15,7 +20,35 @@
       if (a.name.indexOf("data-") === 0) record.data[a.name] = a.value;
     }
   }
-  var panel, list;
+  var WIDE = "(min-width: 900px)", KEY = "sblgen-inspector";
+  var CSS =
+    "#sblgen-inspector{position:fixed;z-index:2147483647;background:#101522;color:#e8ecf4;" +
+    "font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace;display:none;flex-direction:column;" +
+    "box-shadow:0 0 24px #0005}" +
+    "html.sblgen-open #sblgen-inspector{display:flex}" +
+    "html.sblgen-open.sblgen-side #sblgen-inspector{top:0;right:0;bottom:0;width:360px}" +
+    "html.sblgen-open.sblgen-side body{padding-right:360px}" +
+    "html.sblgen-open.sblgen-bottom #sblgen-inspector{left:0;right:0;bottom:0;height:50vh;" +
+    "border-radius:12px 12px 0 0}" +
+    "html.sblgen-open.sblgen-bottom body{padding-bottom:50vh}" +
+    "html:not(.sblgen-open) body{padding-bottom:56px}" +
+    "#sblgen-inspector .sblgen-head{display:flex;align-items:flex-start;gap:8px;padding:10px 12px;" +
+    "border-bottom:1px solid #2a3247}" +
+    "#sblgen-inspector .sblgen-title{flex:1;font-weight:bold}" +
+    "#sblgen-inspector .sblgen-title small{display:block;font-weight:normal;color:#9aa3b8}" +
+    "#sblgen-inspector ol{margin:0;padding:8px 12px 12px 32px;overflow:auto;flex:1}" +
+    "#sblgen-inspector li{margin-bottom:6px}" +
+    "#sblgen-inspector pre{white-space:pre-wrap;word-break:break-all;margin:4px 0 8px;color:#c9d3ea}" +
+    "#sblgen-inspector button,#sblgen-inspector-toggle{font:600 12px/1 system-ui,sans-serif;" +
+    "cursor:pointer;border:0;border-radius:999px}" +
+    "#sblgen-inspector .sblgen-close{background:#2a3247;color:#e8ecf4;padding:6px 10px}" +
+    "#sblgen-inspector-toggle{position:fixed;right:12px;bottom:12px;z-index:2147483647;" +
+    "background:#101522;color:#e8ecf4;padding:10px 14px;box-shadow:0 2px 10px #0004}" +
+    "html.sblgen-open #sblgen-inspector-toggle{display:none}" +
+    "#sblgen-inspector-toggle span{background:#d2461e;border-radius:999px;padding:2px 7px;" +
+    "margin-left:6px}";
+  var panel, list, toggle, count;
+
   function describeSecure(secure) {
     if (!secure) return null;
     if (!secure.key && typeof secure.payload === "object") {
@@ -31,25 +64,68 @@
     h.textContent = title;
     var pre = d.createElement("pre");
     pre.textContent = JSON.stringify(value, null, 2);
-    pre.setAttribute("style", "white-space:pre-wrap;word-break:break-all;margin:4px 0 8px");
     item.appendChild(h);
     item.appendChild(pre);
     list.appendChild(item);
+    count.textContent = String(list.children.length);
+  }
+  function remembered() {
+    try { return w.sessionStorage.getItem(KEY); } catch (e) { return null; }
+  }
+  function setOpen(open, remember) {
+    var root = d.documentElement, wide = w.matchMedia ? w.matchMedia(WIDE).matches : true;
+    root.classList.toggle("sblgen-open", open);
+    root.classList.toggle("sblgen-side", wide);
+    root.classList.toggle("sblgen-bottom", !wide);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (remember) {
+      try { w.sessionStorage.setItem(KEY, open ? "open" : "closed"); } catch (e) { /* private */ }
+    }
   }
   function build() {
+    var style = d.createElement("style");
+    style.textContent = CSS;
+    d.head.appendChild(style);
     panel = d.createElement("aside");
     panel.id = "sblgen-inspector";
-    panel.setAttribute("style", "position:fixed;right:12px;bottom:12px;width:380px;max-height:60vh;" +
-      "overflow:auto;background:#101522;color:#e8ecf4;font:12px/1.4 monospace;padding:10px;" +
-      "border-radius:10px;box-shadow:0 4px 20px #0006;z-index:2147483647");
+    panel.setAttribute("aria-label", "sblgen inspector");
+    var head = d.createElement("div");
+    head.className = "sblgen-head";
     var title = d.createElement("div");
-    title.textContent = "sblgen inspector (offline: nothing is sent to FastSpring)";
-    title.setAttribute("style", "font-weight:bold;margin-bottom:6px");
+    title.className = "sblgen-title";
+    title.textContent = "sblgen inspector";
+    var sub = d.createElement("small");
+    sub.textContent = "offline: nothing is sent to FastSpring";
+    title.appendChild(sub);
+    var close = d.createElement("button");
+    close.type = "button";
+    close.className = "sblgen-close";
+    close.textContent = "Hide";
+    close.setAttribute("aria-controls", "sblgen-inspector");
+    close.addEventListener("click", function () { setOpen(false, true); toggle.focus(); });
+    head.appendChild(title);
+    head.appendChild(close);
     list = d.createElement("ol");
-    list.setAttribute("style", "margin:0;padding-left:18px");
-    panel.appendChild(title);
+    panel.appendChild(head);
     panel.appendChild(list);
+    toggle = d.createElement("button");
+    toggle.type = "button";
+    toggle.id = "sblgen-inspector-toggle";
+    toggle.setAttribute("aria-controls", "sblgen-inspector");
+    toggle.textContent = "sblgen inspector";
+    count = d.createElement("span");
+    count.textContent = "0";
+    toggle.appendChild(count);
+    toggle.addEventListener("click", function () { setOpen(true, true); close.focus(); });
     d.body.appendChild(panel);
+    d.body.appendChild(toggle);
+    var saved = remembered();
+    setOpen(saved ? saved === "open" : !w.matchMedia || w.matchMedia(WIDE).matches, false);
+    if (w.matchMedia) {
+      var query = w.matchMedia(WIDE);
+      var follow = function () { setOpen(d.documentElement.classList.contains("sblgen-open"), false); };
+      if (query.addEventListener) query.addEventListener("change", follow);
+    }
     entry("script tag data-*", record.data);
     if (record.initial) {
       var shown = JSON.parse(JSON.stringify(record.initial));

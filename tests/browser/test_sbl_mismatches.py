@@ -221,7 +221,7 @@ def _secure_parts(placement: str) -> tuple[str, ...]:
     if placement == "secure_before_tag":
         return (str(secure(PLAINTEXT, options=opts)), str(script_tag(opts)))
     if placement == "embed":
-        return (str(embed(opts, secure_request=PLAINTEXT)),)
+        return (str(embed(opts, secure=PLAINTEXT)),)
     if placement == "push_after_tag":
         return (str(script_tag(opts)), str(push(Session(secure=PLAINTEXT), options=opts)))
     return (str(script_tag(opts)), str(secure(PLAINTEXT, options=opts)))
@@ -433,7 +433,8 @@ def test_demo_session_page_opens_its_checkout(
     `checkout` in fscSession makes the SBL draw its overlay on document.body while it
     initialises (SBL behaviour §1.3, §2.3 step 8). In <head> there is no body yet, so init
     throws: no checkout opens, window.fastspring never exists, no button is bound. Faithful:
-    the SBL tag runs once the body exists (end of <body>, or `defer`)."""
+    the SBL tag runs once the body exists (end of <body>, or `defer`); the starter theme now
+    writes it at the end of <body>."""
     with frozen_today(date(2026, 11, 24)):
         build_site(DEMO, tmp_path / "out")
     html = (tmp_path / "out" / "your-cart.html").read_text(encoding="utf-8")

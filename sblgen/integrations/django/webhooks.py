@@ -47,19 +47,11 @@ from django.views.decorators.http import require_POST
 
 from sblgen.errors import ConfigurationError
 from sblgen.events.dispatch import Dispatcher
-from sblgen.events.receiver import (
-    CONTENT_TYPE,
-    Secrets,
-    WebhookReply,
-    WebhookSettings,
-    read_limited,
-    receive,
-)
+from sblgen.events.endpoint import SETTING, StoreChoice, WebhookSettings, answer, read_limited
+from sblgen.events.receiver import CONTENT_TYPE, Secrets
 from sblgen.events.store import DEFAULT_LEASE_SECONDS, EventStore, SQLiteStore
 
 __all__ = ["DjangoStore", "webhook_view"]
-
-_SETTING = "SBLGEN_WEBHOOKS"
 
 
 class DjangoStore:
@@ -135,26 +127,42 @@ class DjangoStore:
         return int(deleted)
 
 
+def _database() -> str:
+    """The database alias of the default :class:`DjangoStore`."""
+    return str((getattr(settings, SETTING, None) or {}).get("DATABASE", "default"))
+
+
 def _settings() -> WebhookSettings:
-    values = getattr(settings, _SETTING, None)
+    values = getattr(settings, SETTING, None)
     try:
-        config = WebhookSettings.from_mapping(values, setting=_SETTING, extra_keys=("DATABASE",))
+        config = WebhookSettings.from_mapping(values, setting=SETTING, extra_keys=("DATABASE",))
     except ConfigurationError as err:
         raise ImproperlyConfigured(f"settings.{err}") from None
     using = (values or {}).get("DATABASE", "default")
     if not config.sqlite_path and using not in settings.DATABASES:
         raise ImproperlyConfigured(
-            f"settings.{_SETTING}['DATABASE'] is {using!r}, which is not in settings.DATABASES; "
+            f"settings.{SETTING}['DATABASE'] is {using!r}, which is not in settings.DATABASES; "
             "name one of its aliases (or set SQLITE_PATH)."
         )
     return config
 
 
-def _default_store(config: WebhookSettings) -> EventStore:
+def _default_store(config: WebhookSettings, using: str) -> EventStore:
     if config.sqlite_path:
         return SQLiteStore(config.sqlite_path)
-    using = (getattr(settings, _SETTING, None) or {}).get("DATABASE", "default")
     return DjangoStore(using=using)
+
+
+def _read_body(request: HttpRequest, limit: int) -> bytes | None:
+    """The raw body, or None when it is larger than ``limit``."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared <= limit and hasattr(request, "_body"):  # a middleware already read it
+        body: bytes = request.body
+        return body
+    return read_limited(request.read, limit, declared=declared)
 
 
 def webhook_view(
@@ -169,44 +177,22 @@ def webhook_view(
     SQLite store when ``SQLITE_PATH`` is set); ``secrets`` defaults to the settings'
     ``SECRET`` plus the ``SECRET_ENV`` environment variable(s), read on every request.
     """
-    stores: dict[tuple[str | None, str], EventStore] = {}
+    stores = StoreChoice(store)
 
     def current_store(config: WebhookSettings) -> EventStore:
-        if store is not None:
-            return store
-        using = (getattr(settings, _SETTING, None) or {}).get("DATABASE", "default")
-        key = (config.sqlite_path, str(using))
-        if key not in stores:
-            stores[key] = _default_store(config)
-        return stores[key]
+        using = _database()
+        return stores.get((config.sqlite_path, using), lambda: _default_store(config, using))
 
     def fastspring_webhook(request: HttpRequest) -> HttpResponse:
         config = _settings()
-        limit = config.max_body_bytes
-        body: bytes | None
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = 0
-        if declared > limit:
-            body = None
-        elif hasattr(request, "_body"):  # a middleware already read it
-            body = request.body
-        else:
-            body = read_limited(request.read, limit)
-        if body is None or len(body) > limit:
-            reply = WebhookReply(
-                413, f"The webhook body is larger than the {limit} bytes allowed (MAX_BODY_BYTES)."
-            )
-        else:
-            reply = receive(
-                body,
-                request.headers,
-                config.secrets() if secrets is None else secrets,
-                dispatcher,
-                current_store(config),
-                max_body_bytes=limit,
-            )
+        reply = answer(
+            _read_body(request, config.max_body_bytes),
+            request.headers,
+            config,
+            secrets,
+            dispatcher,
+            lambda: current_store(config),
+        )
         return HttpResponse(reply.body, status=reply.status, content_type=CONTENT_TYPE)
 
     view: Callable[[HttpRequest], HttpResponse] = csrf_exempt(

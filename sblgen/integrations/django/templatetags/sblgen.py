@@ -1,22 +1,45 @@
-"""``{% load sblgen %}``: template tags for FastSpring's Store Builder Library."""
+"""``{% load sblgen %}``: template tags for FastSpring's Store Builder Library.
+
+Django templates cannot write a list, so ``actions`` takes the SBL's own comma-separated
+form too: ``{% sbl_button "Subscribe" product="pro" actions="Reset,Add,Checkout" %}``.
+
+In external mode the loader's ``<script src>`` is, unless ``SBLGEN["LOADER_SRC"]`` says
+otherwise, ``{% static "sblgen/sbl-loader.js" %}``: the app ships the loader in its
+``static/`` folder, so ``runserver`` serves it and ``collectstatic`` collects it (hashed
+names of a manifest storage included).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import template
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from markupsafe import Markup
 
 from sblgen.errors import ConfigurationError
 from sblgen.integrations.jinja import SblHelpers, options_from_settings
+from sblgen.options import SblOptions
 from sblgen.render import embedded_container
 
 register = template.Library()
 
 #: The settings dict the helpers were built from, held so that its identity stays valid.
 _cached: tuple[object, SblHelpers] | None = None
+#: The loader's path under the app's static/ folder.
+LOADER_STATIC = "sblgen/sbl-loader.js"
+
+
+def _loader_src() -> str | None:
+    """The loader's URL from staticfiles, when the project uses it."""
+    if not apps.is_installed("django.contrib.staticfiles"):
+        return None
+    from django.templatetags.static import static
+
+    return str(static(LOADER_STATIC))
 
 
 def _helpers() -> SblHelpers:
@@ -29,6 +52,8 @@ def _helpers() -> SblHelpers:
         )
     if _cached is None or _cached[0] is not config:  # first use, or override_settings
         values = {key.lower(): value for key, value in config.items()}
+        if "loader_src" not in values and values.get("mode") == "external":
+            values["loader_src"] = _loader_src() or SblOptions.model_fields["loader_src"].default
         try:
             options = options_from_settings(values, lambda name: f"SBLGEN[{name.upper()!r}]")
         except ConfigurationError as err:
@@ -75,10 +100,20 @@ def sbl_loader(context: template.Context) -> Markup:
     return _helpers().loader(nonce=_nonce(context))
 
 
+def _actions(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``actions="Add,Checkout"`` (a template's only way to give several) as a list."""
+    actions = kwargs.get("actions")
+    if isinstance(actions, str):
+        names: Sequence[str] = [name.strip() for name in actions.split(",")]
+        kwargs = {**kwargs, "actions": [name for name in names if name] or [actions]}
+    return kwargs
+
+
 @register.simple_tag
 def sbl_buttons(session: Any, **kwargs: Any) -> Markup:
-    """One markup-action button per product of the session."""
-    return _helpers().buttons(session, **kwargs)
+    """One markup-action button per product of the session (``actions`` may be
+    comma-separated: ``actions="Add,Checkout"``)."""
+    return _helpers().buttons(session, **_actions(kwargs))
 
 
 @register.simple_tag(takes_context=True)
@@ -89,7 +124,7 @@ def sbl_button(context: template.Context, label: str, **kwargs: Any) -> Markup:
     if seen is None:
         seen = set()
         context._sblgen_value_inputs = seen
-    return _helpers().button(label, seen=seen, **kwargs)
+    return _helpers().button(label, seen=seen, **_actions(kwargs))
 
 
 @register.simple_tag
