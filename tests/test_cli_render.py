@@ -65,7 +65,7 @@ def test_render_plaintext_secure_live_refused(
 def test_render_label(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "s.json"
     path.write_text('{"products": [{"path": "pro-plan", "quantity": 2}]}')
-    argv = ["render", "--storefront", SHOP, "--session", str(path)]
+    argv = ["embed", "--storefront", SHOP, "--session", str(path)]
     assert main([*argv, "--label", "Get {quantity} × {path}"]) == 0
     assert ">Get 2 × pro-plan</button>" in capsys.readouterr().out
 
@@ -83,7 +83,7 @@ def test_render_label_errors(
 ) -> None:
     path = tmp_path / "s.json"
     path.write_text('{"products": [{"path": "pro-plan"}]}')
-    argv = ["render", "--storefront", SHOP, "--session", str(path)]
+    argv = ["embed", "--storefront", SHOP, "--session", str(path)]
     if "--label" not in extra:
         extra = [*extra, "--label", "Buy"]
     assert main([*argv, *extra]) == 2
@@ -97,7 +97,7 @@ def test_render_refuses_what_the_sbl_would_misread(
 ) -> None:
     path = tmp_path / "s.json"
     path.write_text('{"paymentMethod": "paypal", "hideOtherPaymentMethods": true}')
-    assert main(["render", "--storefront", SHOP, "--session", str(path)]) == 2
+    assert main(["embed", "--storefront", SHOP, "--session", str(path)]) == 2
     err = capsys.readouterr().err
     assert "hideOtherPaymentMethods is dropped by the SBL in a plain session" in err
 
@@ -108,6 +108,6 @@ def test_render_embedded_storefront_has_its_container(
     path = tmp_path / "s.json"
     path.write_text('{"products": [{"path": "pro-plan"}]}')
     shop = "demo.test.onfastspring.com/embedded-demo"
-    assert main(["render", "--storefront", shop, "--session", str(path)]) == 0
+    assert main(["embed", "--storefront", shop, "--session", str(path)]) == 0
     out = capsys.readouterr().out
     assert out.endswith('<div id="fsc-embedded-checkout-container"></div>\n')

@@ -1,9 +1,9 @@
 """Several sblgen snippets on one page (issue 14, item 5): the usual CMS case, where each
-product block carries its own pasted `sblgen render` snippet. The page must load the SBL once
+product block carries its own pasted `sblgen embed` (formerly `sblgen render`) snippet. The page must load the SBL once
 and every snippet's session must reach it: merged into ``fscSession`` with the SBL's own merge
 rule while the (deferred) SBL has not run, pushed once it has.
 
-The snippets come from the real command line (``python -m sblgen render``); the assertions look
+The snippets come from the real command line (``python -m sblgen embed``); the assertions look
 only at the DOM and at what reaches the storefront, so the file also runs against another SBL
 build (SBLGEN_BROWSER_SBL=/path/to/sbl.js)."""
 
@@ -38,8 +38,9 @@ NONCE = "dGVzdC1ub25jZQ=="
 
 
 def cli_snippet(tmp_path: Path, name: str, *args: str, session: Any = None) -> str:
-    """What `sblgen render ...` prints (run as a separate process, as a seller would)."""
-    argv = [sys.executable, "-m", "sblgen", "render", *args]
+    """What `sblgen embed ...` (formerly `sblgen render`) prints, run as a separate process,
+    as a seller would."""
+    argv = [sys.executable, "-m", "sblgen", "embed", *args]
     if session is not None:
         path = tmp_path / f"{name}.json"
         path.write_text(json.dumps(session), encoding="utf-8")
