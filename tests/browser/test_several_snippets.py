@@ -1,7 +1,8 @@
 """Several sblgen snippets on one page (issue 14, item 5): the usual CMS case, where each
-product block carries its own pasted `sblgen embed` (formerly `sblgen render`) snippet. The page must load the SBL once
-and every snippet's session must reach it: merged into ``fscSession`` with the SBL's own merge
-rule while the (deferred) SBL has not run, pushed once it has.
+product block carries its own pasted `sblgen embed` (formerly `sblgen render`) snippet. The
+page must load the SBL once and every snippet's session must reach it: merged into
+``fscSession`` with the SBL's own merge rule while the (deferred) SBL has not run, pushed
+once it has.
 
 The snippets come from the real command line (``python -m sblgen embed``); the assertions look
 only at the DOM and at what reaches the storefront, so the file also runs against another SBL
