@@ -53,17 +53,17 @@ def check_session(session: Session, options: SblOptions | None, what: str) -> No
             f"{what}: hideOtherPaymentMethods is dropped by the SBL in a plain session; put "
             "it in the secure payload (SecurePayload.hide_other_payment_methods)."
         )
-    for field in ("secure", "authenticate"):
-        request = getattr(session, field)
+    secure, authenticate = session.secure, session.authenticate
+    if secure is None and authenticate is None:  # the usual case: nothing secure
+        return
+    storefront = options.storefront if options else None
+    for field, request in (("secure", secure), ("authenticate", authenticate)):
         if request is not None:
-            check_secure(
-                request, options.storefront if options else None, options, f"{what}.{field}"
-            )
-    secure = session.secure
+            check_secure(request, storefront, options, f"{what}.{field}")
     if (
-        session.products
-        and secure is not None
+        secure is not None
         and secure.is_plaintext
+        and session.products
         and isinstance(secure.payload, dict)
         and secure.payload.get("items")
     ):

@@ -4,7 +4,7 @@ site builder install in their templates. Each returns :class:`markupsafe.Markup`
 
 >>> helpers = SblHelpers(SblOptions(storefront="acme.test.onfastspring.com/popup-acme"))
 >>> print(helpers.session({"coupon": "SPRING"}))
-<script>var fscSession = (function(w,d,o,a){...})(...,"session",{"coupon":"SPRING"});</script>
+<script>var fscSession = {"coupon":"SPRING"};</script>
 >>> print(helpers.json({"a": "</script>"}))
 {"a": "\\u003c/script\\u003e"}
 """
@@ -140,7 +140,6 @@ class SblHelpers:
             secure=as_model(secure, SecureRequest) if secure is not None else None,
             with_buttons=False,
             nonce=nonce,
-            guard=False,  # a template writes a whole page: one SBL tag
         )
 
     def session(self, session: Session | Mapping[str, Any], nonce: str | None = None) -> Markup:

@@ -115,20 +115,26 @@ def session_init(
 ) -> Markup:
     """Set ``fscSession`` before the SBL tag (read once when the library runs).
 
-    The session is *merged* into any ``fscSession`` already on the page, as the SBL merges
-    pushes (``products`` appended, objects merged, other values replaced), so two snippets
-    on one page both reach the SBL; once the SBL has run, it is pushed instead. In external
-    mode this is a JSON block for the loader, which must follow it.
+    In external mode this is a JSON block for the loader, which must follow it (the loader
+    merges it into any ``fscSession`` already on the page). For a snippet that may share
+    its page with other sblgen snippets, use :func:`embed`: it merges its session instead
+    of setting it.
 
     >>> from sblgen import Session
-    >>> html = session_init(Session(coupon="SPRING"))
-    >>> html.startswith("<script>var fscSession = (function(w,d,o,a){")
-    True
-    >>> html.endswith('(window,document,"session",{"coupon":"SPRING"});</script>')
-    True
+    >>> session_init(Session(coupon="SPRING"))
+    Markup('<script>var fscSession = {"coupon":"SPRING"};</script>')
     """
     check_session(session, options, "session_init")
     return _data("session_init.html", "session", model_json(session), options, nonce, mode)
+
+
+def _merged_session(session: Session, options: SblOptions, nonce: str | None) -> Markup:
+    """:func:`session_init` that merges into any ``fscSession`` already on the page, as the
+    SBL merges pushes (``products`` appended, objects merged, other values replaced), or
+    pushes once the SBL has run; it also takes out a later second SBL tag. The external
+    mode's JSON block does the same through the loader."""
+    check_session(session, options, "embed")
+    return _data("session_merge.html", "session", model_json(session), options, nonce, None)
 
 
 def push(
@@ -463,7 +469,7 @@ def embed(
     nonce: str | None = None,
     with_container: bool = True,
     label: str | None = None,
-    guard: bool = True,
+    paste_safe: bool = True,
     secure_request: SecureRequest | None = None,
 ) -> Markup:
     """A complete copy-paste snippet: session (and secure payload), loader in external
@@ -474,11 +480,13 @@ def embed(
     ``secure`` is the secure payload (``fscSession.secure``), as in the templates'
     ``sbl_script(secure=...)``; ``secure_request=`` is its old, deprecated name.
 
-    Several snippets may go on one page (one per product, pasted into a CMS): the page
-    still loads the SBL once, and every snippet's session reaches it (merged as the SBL
-    merges pushes). A snippet without a session carries a small guard script for that
-    (``guard=False`` leaves it out, for a page that is known to have one SBL tag, such as a
-    whole-page template). ``label`` is the buttons' text (as in :func:`buttons`).
+    ``paste_safe`` (the default): several such snippets may go on one page (one per
+    product, pasted into a CMS). The page still loads the SBL once, and every snippet's
+    session reaches it: merged into ``fscSession`` as the SBL merges pushes while the
+    (deferred) SBL has not run, pushed once it has. For that the session script carries a
+    small runtime (a snippet without a session, a guard script). ``paste_safe=False``
+    writes the plain :func:`session_init`, for a page known to have one snippet, such as a
+    whole-page template. ``label`` is the buttons' text (as in :func:`buttons`).
     """
     if secure_request is not None:
         warnings.warn(
@@ -498,9 +506,11 @@ def embed(
         base = session.model_dump(exclude_none=True) if session else {}
         session = Session.model_validate({**base, "secure": secure})
     parts: list[Markup] = []
-    if session is not None:
+    if session is not None and paste_safe:
+        parts.append(_merged_session(session, opts, nonce))
+    elif session is not None:
         parts.append(session_init(session, options=opts, nonce=nonce))
-    elif guard and opts.mode == "inline":
+    elif paste_safe and opts.mode == "inline":
         parts.append(_data("apply.html", "guard", "null", opts, nonce, None))
     if opts.mode == "external":
         parts.append(loader_tag(opts, nonce=nonce))

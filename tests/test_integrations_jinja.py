@@ -27,7 +27,7 @@ def test_globals_render_markup(env: jinja2.Environment) -> None:
     )
     session = Session.model_validate({"products": [{"path": "pro-plan"}]})
     html = template.render(session=session, secure=SecureRequest.plaintext({"coupon": "Y"}))
-    assert f'(window,document,"session",{session.to_json()});' in html
+    assert f"var fscSession = {session.to_json()};" in html
     assert 'id="fsc-api"' in html and 'data-access-key="K"' in html
     assert '<script nonce="n">' in html
     assert 'data-fsc-action="ViewCart"' in html

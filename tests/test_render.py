@@ -97,6 +97,7 @@ GOLDEN_CASES: dict[str, Any] = {
         SblOptions(storefront=TEST_SHOP, mode="external"), session=SESSION
     ),
     "embed/tag_only.html": lambda: embed(LIVE_SHOP),
+    "embed/whole_page.html": lambda: embed(TEST_SHOP, session=SESSION, paste_safe=False),
     "embed/embedded.html": lambda: embed(
         "acme.test.onfastspring.com/embedded-acme", session=SESSION, label="Add {path}"
     ),

@@ -166,10 +166,14 @@ def test_a_snippet_without_session_guards_against_a_second_tag() -> None:
 # ----------------------------------------------------------------------------- sessions
 
 
-def test_session_init_merges_into_fscsession() -> None:
-    html = str(session_init(Session(coupon="A")))
+def test_embed_merges_its_session_into_fscsession() -> None:
+    html = str(embed(POPUP, session=Session(coupon="A")))
     assert html.startswith("<script>var fscSession = (function(w,d,o,a){")
-    assert html.endswith('(window,document,"session",{"coupon":"A"});</script>')
+    assert '(window,document,"session",{"coupon":"A"});</script>\n<script id="fsc-api"' in html
+    # A whole-page template has one snippet: the plain session_init.
+    whole = str(embed(POPUP, session=Session(coupon="A"), paste_safe=False))
+    assert whole.startswith(str(session_init(Session(coupon="A"))) + "\n<script id=")
+    assert "guard" not in str(embed(POPUP, paste_safe=False))
 
 
 @pytest.mark.parametrize("render", [session_init, push])

@@ -10,21 +10,24 @@ from sblgen import LOADER_PATH, SblOptions, loader_js, push, script_tag, session
 from sblgen import _templates as templates
 from sblgen._templates import Memo
 from sblgen.escape import model_json
-from tests.render_cases import ALL_OPTIONS, SESSION, TEST_SHOP
+from sblgen.render import _merged_session
+from tests.render_cases import ALL_OPTIONS, KEYED, SESSION, TEST_SHOP
 
 
 def test_frames_equal_full_template_render() -> None:
     """The frame-filled fast path gives exactly what rendering the template gives."""
     data = model_json(SESSION)
     for nonce in (None, "abc123"):
+        full = templates.render("session_init.html", nonce=nonce, data=Markup(data))
+        assert session_init(SESSION, nonce=nonce) == full
         full = templates.render(
-            "session_init.html",
+            "session_merge.html",
             nonce=nonce,
             apply=templates.apply_js(),
             op="session",
             data=Markup(data),
         )
-        assert session_init(SESSION, nonce=nonce) == full
+        assert _merged_session(SESSION, KEYED, nonce) == full
         full = templates.render(
             "apply.html", nonce=nonce, apply=templates.apply_js(), op="push", data=Markup(data)
         )

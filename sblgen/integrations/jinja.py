@@ -34,9 +34,9 @@ carries it without a ``nonce=`` in the template (an explicit ``nonce=`` still wi
 ...               nonce_getter=lambda: next(nonces))
 >>> template = env.from_string("{{ sbl_session({'coupon': 'SPRING'}) }}")
 >>> print(template.render())
-<script nonce="bm9uY2Ux">var fscSession = (function(w,d,o,a){...})(...,"session",{"coupon":"SPRING"});</script>
+<script nonce="bm9uY2Ux">var fscSession = {"coupon":"SPRING"};</script>
 >>> print(template.render())
-<script nonce="bm9uY2Uy">var fscSession = (function(w,d,o,a){...})(...,"session",{"coupon":"SPRING"});</script>
+<script nonce="bm9uY2Uy">var fscSession = {"coupon":"SPRING"};</script>
 """
 
 from __future__ import annotations
