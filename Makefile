@@ -9,7 +9,7 @@ PINS := requirements/dev.lock
 PIP := $(PY) -m pip --disable-pip-version-check
 DOCS_DIR := build/docs
 
-.PHONY: demo test lint typecheck pytest docs bench browser pins clean
+.PHONY: demo test lint typecheck pytest docs bench browser pins mutate clean
 
 $(STAMP): pyproject.toml $(PINS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ test: lint typecheck pytest docs
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+## mutate: mutation testing (mutmut) of one security-critical module against the tests that
+## pin it, e.g. `make mutate MODULE=sblgen/escape.py` (MODULE=all: every one, in turn); prints
+## the score and each surviving mutant. Not part of `make test`. See docs/development.md.
+MODULE ?= all
+mutate: $(STAMP)
+	$(PY) -m tests.mutation --jobs 2 $(MODULE)
 
 ## pins: re-resolve the development tools in a fresh virtual environment and write their
 ## exact versions to $(PINS) (review the diff, then run `make test`)

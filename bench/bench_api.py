@@ -12,14 +12,14 @@ from run import Figure, best_of
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sblgen.api import Client, SessionRequest
-from tests.fake_fastspring import PASSWORD, USERNAME
+from sblgen.testing import PASSWORD, USERNAME
 
 N = 300
 #: The fake server runs in a process of its own, so it does not share the measured
 #: process's GIL (the same server answers both sides).
 SERVER = (
     "import sys; sys.path.insert(0, {root!r})\n"
-    "from tests.fake_fastspring import FakeFastSpring\n"
+    "from sblgen.testing import FakeFastSpring\n"
     "fake = FakeFastSpring(); print(fake.base_url, flush=True)\n"
     "sys.stdin.read()\n"
 )

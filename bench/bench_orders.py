@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from run import Figure
 
 from sblgen.api import Client
-from tests.fake_fastspring import PASSWORD, USERNAME
+from sblgen.testing import PASSWORD, USERNAME
 
 #: Paired calls: each pair times one fetch through sblgen and one raw GET, alternating which
 #: goes first. The figure compares the two medians of per-call times: on a shared, noisy
@@ -30,8 +30,8 @@ WARMUP = 100
 #: process's GIL (the same server answers both sides). It prints its URL and an order id.
 SERVER = (
     "import sys; sys.path.insert(0, {root!r})\n"
-    "from tests.fake_fastspring import FakeFastSpring\n"
-    "from tests.fake_resources import resources\n"
+    "from sblgen.testing import FakeFastSpring\n"
+    "from sblgen.testing.resources import resources\n"
     "fake = FakeFastSpring()\n"
     "order = resources(fake).add_order(items=[('pro-monthly', 1), ('basic-monthly', 2)])\n"
     "print(fake.base_url, order['order'], flush=True)\n"

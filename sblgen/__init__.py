@@ -17,10 +17,13 @@ contracts in ``pyproject.toml``; a change to one is a change to the other.
 ::
 
     face       cli, _cli/                       parse arguments, call the API, print
+    testing    testing/                         a fake FastSpring for your tests (it may use
+               (for tests only)                 io and adapters; no sblgen module imports it)
     adapters   integrations/ (jinja, django,    the library in someone else's frame:
                flask), site/, preview           templates, static sites, a preview server
-    render     render, escape, _templates,      models -> Markup; no HTTP, no files
-               _checks, helpers
+    render     render, display,                 models -> Markup; no HTTP, no files
+               confirm_snippet, escape,
+               _templates, _checks, helpers
       | io     api.client, api.policy,          HTTP, key files, process pools, folders
                api.checkout_sessions,           (render and io are siblings: neither
                api.{oauth, calls, resources,    imports the other); events/: webhook
@@ -32,7 +35,7 @@ contracts in ``pyproject.toml``; a change to one is a change to the other.
     crypto     crypto                           keys, encrypt/decrypt; no files, no pools
     models     builder, _targets,               pure data: typed value types and wire
                _description; session, payload,  models, what FastSpring reads and sends;
-               secure_request, contact,
+               secure_request, contact, csp,
                storefront, options, webhooks,   no renderer, no HTTP, no CLI, no IO
                events.{base, accounts, orders,
                subscriptions, charges, returns,
@@ -60,7 +63,30 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "sblgen.builder": ("CheckoutBuilder", "LineItem"),
     "sblgen.contact": ("Address", "PaymentContact", "Recipient"),
     "sblgen.crypto": ("PrivateKey", "PublicCertificate", "check_pair", "decrypt", "encrypt"),
+    "sblgen.csp": ("content_security_policy",),
     "sblgen.dates": ("frozen_today",),
+    "sblgen.display": (
+        "item_attributes",
+        "item_description",
+        "item_discount",
+        "item_display",
+        "item_image",
+        "item_link",
+        "item_price",
+        "item_price_total",
+        "item_quantity",
+        "item_selected",
+        "item_total",
+        "item_value",
+        "order_attributes",
+        "order_discount",
+        "order_promocode",
+        "order_selections",
+        "order_total",
+        "order_value",
+        "paypal_available",
+        "tax_exemption_allowed",
+    ),
     "sblgen.errors": (
         "ApiConnectionError",
         "ApiError",
@@ -91,6 +117,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "sblgen.options": ("SblOptions",),
     "sblgen.payload": (
         "UNTIL_CANCELLED",
+        "AuthenticatePayload",
         "Pricing",
         "SecureContact",
         "SecureItem",
@@ -136,7 +163,28 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from sblgen.crypto import check_pair as check_pair
     from sblgen.crypto import decrypt as decrypt
     from sblgen.crypto import encrypt as encrypt
+    from sblgen.csp import content_security_policy as content_security_policy
     from sblgen.dates import frozen_today as frozen_today
+    from sblgen.display import item_attributes as item_attributes
+    from sblgen.display import item_description as item_description
+    from sblgen.display import item_discount as item_discount
+    from sblgen.display import item_display as item_display
+    from sblgen.display import item_image as item_image
+    from sblgen.display import item_link as item_link
+    from sblgen.display import item_price as item_price
+    from sblgen.display import item_price_total as item_price_total
+    from sblgen.display import item_quantity as item_quantity
+    from sblgen.display import item_selected as item_selected
+    from sblgen.display import item_total as item_total
+    from sblgen.display import item_value as item_value
+    from sblgen.display import order_attributes as order_attributes
+    from sblgen.display import order_discount as order_discount
+    from sblgen.display import order_promocode as order_promocode
+    from sblgen.display import order_selections as order_selections
+    from sblgen.display import order_total as order_total
+    from sblgen.display import order_value as order_value
+    from sblgen.display import paypal_available as paypal_available
+    from sblgen.display import tax_exemption_allowed as tax_exemption_allowed
     from sblgen.errors import ApiConnectionError as ApiConnectionError
     from sblgen.errors import ApiError as ApiError
     from sblgen.errors import ApiTimeoutError as ApiTimeoutError
@@ -164,6 +212,7 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from sblgen.keygen import generate_key_pair as generate_key_pair
     from sblgen.options import SblOptions as SblOptions
     from sblgen.payload import UNTIL_CANCELLED as UNTIL_CANCELLED
+    from sblgen.payload import AuthenticatePayload as AuthenticatePayload
     from sblgen.payload import Pricing as Pricing
     from sblgen.payload import SecureContact as SecureContact
     from sblgen.payload import SecureItem as SecureItem

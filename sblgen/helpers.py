@@ -11,6 +11,7 @@ site builder install in their templates. Each returns :class:`markupsafe.Markup`
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -19,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 from pydantic import ValidationError
 
-from sblgen import render
+from sblgen import display, render
 from sblgen._model import UNKNOWN_FIELD, WireModel, as_model, unknown_field_message
 from sblgen.errors import ConfigurationError, RenderError
 from sblgen.options import SblOptions
@@ -27,7 +28,14 @@ from sblgen.secure_request import SecureRequest
 from sblgen.session import Session
 from sblgen.storefront import Storefront
 
-__all__ = ["SblHelpers", "options_from_settings", "page_inputs", "settings_problems"]
+__all__ = [
+    "DISPLAY_GLOBALS",
+    "DISPLAY_HELPERS",
+    "SblHelpers",
+    "options_from_settings",
+    "page_inputs",
+    "settings_problems",
+]
 
 
 #: What a seller's storefront setting looks like, for messages.
@@ -105,6 +113,51 @@ def page_inputs(context: jinja2.runtime.Context) -> set[str]:
 
 #: Where a render keeps :func:`page_inputs`.
 _INPUTS = "_sblgen_value_inputs"
+
+
+def _with_caller(helper: Callable[..., Markup]) -> Callable[..., Markup]:
+    """``helper`` taking its content from a Jinja2 ``{% call %}`` block as well:
+    ``{% call sbl_item_selected("pro-plan") %}In your cart{% endcall %}``."""
+
+    def call(*args: Any, caller: Callable[[], str] | None = None, **kwargs: Any) -> Markup:
+        if caller is not None:
+            kwargs["content"] = Markup(caller())  # noqa: S704 - the block, autoescaped by Jinja
+        return helper(*args, **kwargs)
+
+    call.__doc__ = helper.__doc__
+    return call
+
+
+#: The display directive helpers (:mod:`sblgen.display`) by template name: Jinja2 globals
+#: (:data:`DISPLAY_GLOBALS`) and Django tags of the same names.
+DISPLAY_HELPERS: dict[str, Callable[..., Markup]] = {
+    "sbl_item_value": display.item_value,
+    "sbl_item_display": display.item_display,
+    "sbl_item_price": display.item_price,
+    "sbl_item_price_total": display.item_price_total,
+    "sbl_item_discount": display.item_discount,
+    "sbl_item_total": display.item_total,
+    "sbl_item_quantity": display.item_quantity,
+    "sbl_item_description": display.item_description,
+    "sbl_item_image": display.item_image,
+    "sbl_item_link": display.item_link,
+    "sbl_item_selected": display.item_selected,
+    "sbl_item_attributes": display.item_attributes,
+    "sbl_order_value": display.order_value,
+    "sbl_order_total": display.order_total,
+    "sbl_order_discount": display.order_discount,
+    "sbl_order_promocode": display.order_promocode,
+    "sbl_order_selections": display.order_selections,
+    "sbl_order_attributes": display.order_attributes,
+    "sbl_paypal_available": display.paypal_available,
+    "sbl_tax_exemption_allowed": display.tax_exemption_allowed,
+}
+#: The Jinja2 globals: :data:`DISPLAY_HELPERS`, those that wrap content also taking a
+#: ``{% call %}`` block.
+DISPLAY_GLOBALS: dict[str, Callable[..., Markup]] = {
+    name: _with_caller(helper) if "content" in inspect.signature(helper).parameters else helper
+    for name, helper in DISPLAY_HELPERS.items()
+}
 
 
 class SblHelpers:
@@ -203,6 +256,7 @@ class SblHelpers:
             "sbl_button": self._jinja_button,
             "sbl_buttons": self.buttons,
             "sbl_embedded_container": render.embedded_container,
+            **DISPLAY_GLOBALS,
         }
 
     def install(self, env: jinja2.Environment) -> jinja2.Environment:

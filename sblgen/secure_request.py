@@ -25,8 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from sblgen._model import WireModel, as_model
-from sblgen.payload import SecurePayload
+from sblgen._model import WireModel
+from sblgen.payload import AuthenticatePayload, SecurePayload, payload_model
 
 __all__ = ["SecureRequest"]
 
@@ -86,7 +86,9 @@ class SecureRequest(WireModel):
         return self
 
     @classmethod
-    def plaintext(cls, payload: SecurePayload | Mapping[str, Any]) -> SecureRequest:
+    def plaintext(
+        cls, payload: SecurePayload | AuthenticatePayload | Mapping[str, Any]
+    ) -> SecureRequest:
         """The unencrypted test-mode form: the payload object itself and no key.
 
         Only test storefronts (``*.test.onfastspring.com``) accept it; rendering it for a
@@ -97,7 +99,7 @@ class SecureRequest(WireModel):
         >>> SecureRequest.plaintext({"coupon": "SPRING"}).to_dict()
         {'payload': {'coupon': 'SPRING'}}
         """
-        return cls(payload=as_model(payload, SecurePayload).to_dict())
+        return cls(payload=payload_model(payload).to_dict())
 
     @property
     def is_plaintext(self) -> bool:

@@ -45,7 +45,7 @@ from sblgen.errors import (
     ServerError,
     UnexpectedResponseError,
 )
-from tests.fake_fastspring import run_async
+from tests.aio import run_async
 
 API = Path(sblgen.api.__file__).parent
 DATA_MODULES = (

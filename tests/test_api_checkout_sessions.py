@@ -32,7 +32,8 @@ from sblgen.api.v2 import (
     V2Session,
 )
 from sblgen.render import checkout_call, checkout_snippet
-from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring, client_for, run_async
+from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring, client_for
+from tests.aio import run_async
 
 DEMO = Path(__file__).parent / "data" / "sessions_v2_demo_request.json"
 

@@ -20,14 +20,8 @@ from sblgen import (
 )
 from sblgen._version import __version__
 from sblgen.api import AsyncClient, Client, SessionRequest
-from tests.fake_fastspring import (
-    EXPIRES_MS,
-    PASSWORD,
-    USERNAME,
-    FakeFastSpring,
-    client_for,
-    run_async,
-)
+from sblgen.testing import EXPIRES_MS, PASSWORD, USERNAME, FakeFastSpring, client_for
+from tests.aio import run_async
 
 BODY = SessionRequest.model_validate(
     {"account": "uKj7izONRfanVwBL9eiG_A", "items": [{"product": "falcon", "quantity": 2}]}

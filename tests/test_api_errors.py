@@ -13,7 +13,7 @@ from sblgen import AuthenticationError, BadRequestError, NotFoundError
 from sblgen.api import Client
 from sblgen.api.policy import error_for_response
 from sblgen.errors import ApiFieldError
-from tests.fake_fastspring import FakeFastSpring, client_for
+from sblgen.testing import FakeFastSpring, client_for
 
 URL = "https://api.example.com/v2/checkouts/acme/popup-acme/sessions"
 

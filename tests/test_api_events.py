@@ -12,8 +12,9 @@ import pytest
 from sblgen.api import Client, pull_events, pull_events_async
 from sblgen.api.events_api import events_query
 from sblgen.errors import ServerError, UnexpectedResponseError
-from tests.fake_fastspring import FakeFastSpring, client_for, run_async
-from tests.fake_resources import FakeResources, now_ms, resources
+from sblgen.testing import FakeFastSpring, client_for
+from sblgen.testing.resources import FakeResources, now_ms, resources
+from tests.aio import run_async
 from tests.test_api_orders import async_client
 
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sblgen import CheckoutBuilder, SblOptions, UnsupportedFieldError
 from sblgen.api import SessionRequest, SessionResponse
 from sblgen.render import checkout_snippet
-from tests.fake_fastspring import FakeFastSpring, client_for
+from sblgen.testing import FakeFastSpring, client_for
 from tests.jsontext import compact_js
 
 DATA = Path(__file__).parent / "data" / "sessions_api"

@@ -13,7 +13,7 @@ import pytest
 
 from sblgen import ApiConnectionError, AuthenticationError, ConfigurationError, NotFoundError
 from sblgen.api import AsyncClient, Client
-from tests.fake_fastspring import (
+from sblgen.testing import (
     CLIENT_ID,
     CLIENT_SECRET,
     PASSWORD,
@@ -22,8 +22,8 @@ from tests.fake_fastspring import (
     FakeFastSpring,
     Recorded,
     oauth_client_for,
-    run_async,
 )
+from tests.aio import run_async
 
 CHECKOUT = "acme/popup-acme"
 

@@ -21,8 +21,9 @@ from sblgen.errors import (
     ServerError,
     UnexpectedResponseError,
 )
-from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring, client_for, run_async
-from tests.fake_resources import FakeResources, resources
+from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring, client_for
+from sblgen.testing.resources import FakeResources, resources
+from tests.aio import run_async
 
 
 @pytest.fixture
@@ -274,7 +275,7 @@ def test_handles_describe_themselves(client: Client) -> None:
 def test_oauth_clients_are_refused_before_sending(fake: FakeFastSpring) -> None:
     """FastSpring documents HTTP Basic alone for the REST resources."""
     from sblgen.errors import ConfigurationError
-    from tests.fake_fastspring import oauth_client_for
+    from sblgen.testing import oauth_client_for
 
     with oauth_client_for(fake) as client:
         for resource in ("orders", "subscriptions", "accounts", "products", "events"):

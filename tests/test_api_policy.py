@@ -25,7 +25,7 @@ from sblgen import (
 )
 from sblgen.api import Client, SessionRequest
 from sblgen.api.policy import RetryPolicy, error_for_response, public_url, retry_after
-from tests.fake_fastspring import FakeFastSpring, client_for
+from sblgen.testing import FakeFastSpring, client_for
 
 BODY = SessionRequest.model_validate(
     {"account": "uKj7izONRfanVwBL9eiG_A", "items": [{"product": "falcon", "quantity": 2}]}

@@ -19,8 +19,9 @@ from sblgen.errors import (
     ServerError,
     UnexpectedResponseError,
 )
-from tests.fake_fastspring import FakeFastSpring, client_for, run_async
-from tests.fake_resources import FakeResources, resources
+from sblgen.testing import FakeFastSpring, client_for
+from sblgen.testing.resources import FakeResources, resources
+from tests.aio import run_async
 from tests.test_api_orders import async_client
 
 

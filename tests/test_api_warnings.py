@@ -11,7 +11,8 @@ import pytest
 from sblgen import ConfigurationError, SessionWarningError
 from sblgen.api import AsyncClient, Client
 from sblgen.cli import main
-from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring, client_for, run_async
+from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring, client_for
+from tests.aio import run_async
 
 TEST_CHECKOUT = "acme.test/popup-acme"  # a store in test mode: live sessions get a warning
 

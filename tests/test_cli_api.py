@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sblgen.cli import main
-from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring
+from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring
 
 
 @pytest.fixture
@@ -40,14 +40,18 @@ def test_create_session(
 
 
 def test_create_session_with_an_id_the_sbl_cannot_open(
-    fake: FakeFastSpring, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    fake: FakeFastSpring,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The session exists once FastSpring answered: the command prints its id and exits 0,
     then says why the id cannot be handed to the browser (the SBL's > 10 characters rule)."""
     request = tmp_path / "r.json"
     request.write_text('{"account": "acc-1234", "items": [{"product": "falcon"}]}')
+    # FastSpring's ids are long; the fake answers with one the SBL would not open.
+    monkeypatch.setattr(fake, "next_id", lambda prefix: "SHORT12345")
     for extra in ([], ["--storefront", "acme.onfastspring.com/popup-acme"]):
-        fake.session_ids.append("SHORT12345")
         assert main(["api", "create-session", str(request), *extra]) == 0
         captured = capsys.readouterr()
         assert captured.out.splitlines()[0] == "id: SHORT12345"

@@ -10,9 +10,9 @@ import pytest
 
 from sblgen._cli.api_resources import parse_since
 from sblgen.cli import main
+from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring
+from sblgen.testing.resources import FakeResources, now_ms, resources
 from tests import pull_handlers
-from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring
-from tests.fake_resources import FakeResources, now_ms, resources
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ import jinja2.filters
 import pytest
 
 import sblgen
-from tests.fake_fastspring import PASSWORD, USERNAME, FakeFastSpring
+from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -34,7 +34,7 @@ from sblgen.contact import PaymentContact
 from sblgen.errors import ApiError, UnexpectedResponseError
 from sblgen.payload import SecurePayload
 from sblgen.site import load_site
-from tests.fake_fastspring import PASSWORD, USERNAME
+from sblgen.testing import PASSWORD, USERNAME
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = Path(__file__).parent / "data" / "keys"

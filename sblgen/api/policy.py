@@ -75,9 +75,13 @@ def public_url(url: str) -> str:
 
     >>> public_url("https://u:hunter2@api.example.com:8443/sessions?x=1")
     'https://api.example.com:8443/sessions?x=1'
+    >>> public_url("http://u:p@[::1]:8080/sessions")
+    'http://[::1]:8080/sessions'
     """
     parts = urlsplit(url)
     host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
     if parts.port:
         host = f"{host}:{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))

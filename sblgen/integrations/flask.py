@@ -15,11 +15,17 @@ nothing copied by hand.
     app.config["SBLGEN_STOREFRONT"] = "acme.test.onfastspring.com/popup-acme"
     Sblgen(app)
     # template: {{ sbl_script(session=session) }} {{ sbl_buttons(session) }}
+
+``Sblgen(app, csp=True)`` also sends the page's whole Content-Security-Policy
+(:func:`sblgen.csp.policy` for these options) on every HTML response that has none, with a
+fresh nonce per request in inline mode (``g.csp_nonce``, unless a ``before_request`` hook or
+``nonce_getter`` gives one); ``csp={"img-src": ["https://cdn.example.com"]}`` adds sources.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from sblgen.integrations import missing_extra
@@ -29,7 +35,8 @@ try:
 except ModuleNotFoundError as _err:  # pragma: no cover - run in a subprocess by the tests
     raise missing_extra(_err, "Flask integration", "Flask", "flask") from None
 
-from sblgen.errors import ConfigurationError
+from sblgen import csp as _csp
+from sblgen.errors import ConfigurationError, RenderError
 from sblgen.integrations.jinja import NonceHelpers, SblHelpers, options_from_settings
 from sblgen.options import SblOptions
 from sblgen.render import loader_js
@@ -45,6 +52,14 @@ def _default_nonce() -> str | None:
     return str(nonce) if nonce else None
 
 
+def _request_nonce() -> str:
+    """The request's nonce: ``g.csp_nonce``, made on first use."""
+    nonce = g.get("csp_nonce")
+    if not nonce:
+        nonce = g.csp_nonce = secrets.token_urlsafe(18)
+    return str(nonce)
+
+
 def _serve_loader() -> Response:
     response = Response(loader_js(), mimetype="application/javascript")
     response.headers["Cache-Control"] = "public, max-age=3600"
@@ -57,7 +72,8 @@ class Sblgen:
 
     ``serve_loader``: whether the app serves the strict-CSP loader at the options'
     ``loader_src``; by default it does in external mode, when ``loader_src`` is a path on
-    the app (not a full URL).
+    the app (not a full URL). ``csp``: ``True`` (or a mapping of more sources per
+    directive) sends the Content-Security-Policy of :func:`sblgen.csp.policy`.
     """
 
     def __init__(
@@ -66,8 +82,11 @@ class Sblgen:
         *,
         nonce_getter: Callable[[], str | None] | None = None,
         serve_loader: bool | None = None,
+        csp: bool | Mapping[str, Iterable[str]] = False,
     ) -> None:
-        self.nonce_getter = nonce_getter or _default_nonce
+        self.csp = csp
+        sends_policy = csp is True or isinstance(csp, Mapping)
+        self.nonce_getter = nonce_getter or (_request_nonce if sends_policy else _default_nonce)
         self.serve_loader = serve_loader
         self.helpers: SblHelpers | None = None
         if app is not None:
@@ -88,7 +107,30 @@ class Sblgen:
         app.jinja_env.globals.update(helpers.as_globals())
         app.jinja_env.filters["sbl_json"] = helpers.json
         self._add_loader_route(app, options)
+        if self.csp is True or isinstance(self.csp, Mapping):
+            self._send_policy(app, options, self.csp if isinstance(self.csp, Mapping) else None)
         app.extensions["sblgen"] = self
+
+    def _send_policy(
+        self, app: Flask, options: SblOptions, extra: Mapping[str, Iterable[str]] | None
+    ) -> None:
+        try:  # a bad extra source fails here, not on the first request
+            _csp.policy(options, nonce="bm9uY2U", extra=extra)
+        except RenderError as err:
+            raise ConfigurationError(f"Sblgen(app, csp=...): {err}") from None
+
+        def send(response: Response) -> Response:
+            if "Content-Security-Policy" in response.headers or response.mimetype != "text/html":
+                return response
+            nonce = self.nonce_getter()
+            if options.mode == "inline" and not nonce:
+                nonce = _request_nonce()  # no inline script used one: any fresh nonce will do
+            response.headers["Content-Security-Policy"] = _csp.policy(
+                options, nonce=nonce or None, extra=extra
+            )
+            return response
+
+        app.after_request(send)
 
     def _add_loader_route(self, app: Flask, options: SblOptions) -> None:
         src = options.loader_src

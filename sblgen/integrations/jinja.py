@@ -7,6 +7,8 @@
 ...     "{{ sbl_script(session={'products': [{'path': 'pro-plan'}]}) }}").render())
 <script>var fscSession = (function(w,d,o,a){...})(window,document,"session",{"products":[{"path":"pro-plan","quantity":1}]});</script>
 <script id="fsc-api" src="https://sbl.onfastspring.com/sbl/1.0.3/fastspring-builder.min.js" type="text/javascript" data-storefront="acme.test.onfastspring.com/popup-acme" defer></script>
+>>> print(env.from_string('{{ sbl_item_price("pro-plan", "$49.00") }}').render())
+<span data-fsc-item-path="pro-plan" data-fsc-item-price>$49.00</span>
 
 Every helper returns :class:`markupsafe.Markup`, so no ``|safe`` is needed, and data
 passed to them is escaped the one safe way.
@@ -22,6 +24,14 @@ Globals installed:
   refused);
 - ``sbl_embedded_container()``: where an embedded storefront draws checkout (``sbl_script``
   adds it at its own place for embedded storefronts);
+- display directives (:mod:`sblgen.display`), live prices and cart state with the text to
+  show without JavaScript: ``sbl_item_price(product, fallback)``, ``sbl_item_display``,
+  ``sbl_item_price_total``, ``sbl_item_discount``, ``sbl_item_total``,
+  ``sbl_item_quantity``, ``sbl_item_description``, ``sbl_item_image``, ``sbl_item_link``,
+  ``sbl_item_value``, ``sbl_item_selected``, ``sbl_item_attributes``; ``sbl_order_total``,
+  ``sbl_order_discount``, ``sbl_order_promocode``, ``sbl_order_value``,
+  ``sbl_order_selections``, ``sbl_order_attributes``, ``sbl_paypal_available``,
+  ``sbl_tax_exemption_allowed`` (those that wrap content also take a ``{% call %}`` block);
 - filter ``sbl_json``: a model or plain data as HTML-safe JSON.
 
 Under a Content-Security-Policy with nonces, give ``install()`` a ``nonce_getter``: a

@@ -352,10 +352,23 @@ CSP_CASES = [
 ]
 
 
+#: The CSP is complete (sblgen.csp); an embedded checkout also needs embed() to write its
+#: container, without which nothing opens (item 5).
+_NO_CONTAINER = 'id="fsc-embedded-checkout-container"' not in str(embed(EMBEDDED))
+
+
 @pytest.mark.parametrize(
     ("kind", "storefront", "mode"),
     [
-        pytest.param(*c, id=f"{c[0]}-{c[2]}", marks=issue14("sblgen gives no complete CSP"))
+        pytest.param(
+            *c,
+            id=f"{c[0]}-{c[2]}",
+            marks=pytest.mark.xfail(
+                c[0] == "embedded" and _NO_CONTAINER,
+                strict=True,
+                reason="issue 14: embed() writes no embedded container",
+            ),
+        )
         for c in CSP_CASES
     ],
 )

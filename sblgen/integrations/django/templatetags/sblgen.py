@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from markupsafe import Markup
 
 from sblgen.errors import ConfigurationError
+from sblgen.helpers import DISPLAY_HELPERS
 from sblgen.integrations.jinja import SblHelpers, options_from_settings
 from sblgen.options import SblOptions
 from sblgen.render import embedded_container
@@ -132,3 +133,10 @@ def sbl_embedded_container() -> Markup:
     """The empty ``<div id="fsc-embedded-checkout-container">`` an embedded storefront
     draws its checkout in (``sbl_script`` adds one for embedded storefronts)."""
     return embedded_container()
+
+
+# Display directives (sblgen.display): live prices and cart state, with the text shown
+# without JavaScript, e.g. {% sbl_item_price "pro-plan" "$49.00" %} or
+# {% sbl_order_selections "Your cart is empty." selections=False %}.
+for _name, _helper in DISPLAY_HELPERS.items():
+    register.simple_tag(_helper, name=_name)

@@ -15,15 +15,14 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, RootModel, ValidationError
 
 from sblgen.api.v2 import Customer, SessionCreate, SessionUpdate, V2LineItem
-from tests.fake_fastspring import Handler, Recorded, Reply
+from sblgen.testing.core import FakeState, Handler, Recorded, Reply
 
-if TYPE_CHECKING:
-    from tests.fake_fastspring import FakeFastSpring
+__all__ = ["DOCUMENTED_400", "V2_ROUTES"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -58,6 +57,25 @@ BAD_COUPON = {
     "field": "promoCode",
     "message": "The promo code you entered is invalid and was not applied. Please check the code.",
 }
+
+
+#: FastSpring's documented example of a v2 400 ``ErrorResponse`` (what ``fail_next(
+#: "400-documented")`` answers), byte for byte.
+DOCUMENTED_400 = b"""{
+  "status": "400 BAD_REQUEST",
+  "timestamp": "2026-03-20T10:49:51.000Z",
+  "id": "FS123456789012345ABC",
+  "message": "Invalid email format",
+  "errors": [
+    {
+      "errorCode": "INVALID_EMAIL_FORMAT",
+      "field": "customer.billToContact.email",
+      "message": "Invalid email format",
+      "rejectedValue": "my.invalid.Email_fastspring.com"
+    }
+  ]
+}
+"""
 
 
 def _num(amount: Decimal) -> int | float:
@@ -165,7 +183,7 @@ def customer_response(session: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def cart_response(fake: FakeFastSpring, session: dict[str, Any]) -> dict[str, Any]:
+def cart_response(fake: FakeState, session: dict[str, Any]) -> dict[str, Any]:
     currency = session["currency"]
     sent = session["cart"]
     lines = [order_item(line, currency) for line in sent.get("lineItems", [])]
@@ -220,7 +238,7 @@ def payment_methods(session: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def session_response(fake: FakeFastSpring, session: dict[str, Any], *, full: bool) -> Any:
+def session_response(fake: FakeState, session: dict[str, Any], *, full: bool) -> Any:
     """``BaseSessionResponse`` (create) or, with ``full``, ``SessionResponse`` (get, update)."""
     lines = session["cart"].get("lineItems", [])
     data = {k: session[k] for k in ("id", "created", "expires", "status", "locale", "country")}
@@ -240,7 +258,7 @@ def session_response(fake: FakeFastSpring, session: dict[str, Any], *, full: boo
 # --------------------------------------------------------------------------- state
 
 
-def _apply(fake: FakeFastSpring, session: dict[str, Any], body: SessionCreate) -> None:
+def _apply(fake: FakeState, session: dict[str, Any], body: SessionCreate) -> None:
     """Create or replace: the customer, cart, tags, locale, country and methods; the
     warnings for this body."""
     wire = body.to_dict()
@@ -261,7 +279,7 @@ def _apply(fake: FakeFastSpring, session: dict[str, Any], body: SessionCreate) -
     session["_warnings"] = warnings
 
 
-def _create(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
+def _create(fake: FakeState, match: re.Match[str], request: Recorded) -> Reply:
     try:
         body = SessionCreate.model_validate_json(request.body)
     except (ValueError, ValidationError) as err:
@@ -288,7 +306,7 @@ def _create(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Re
 
 
 #: What a v2 endpoint does once its session is found: (fake, session, body, match) -> reply.
-SessionHandler = Callable[["FakeFastSpring", dict[str, Any], M, re.Match[str]], Reply]
+SessionHandler = Callable[[FakeState, dict[str, Any], M, re.Match[str]], Reply]
 
 
 def _endpoint(body: type[M], missing: int = 404) -> Callable[[SessionHandler[M]], Handler]:
@@ -296,7 +314,7 @@ def _endpoint(body: type[M], missing: int = 404) -> Callable[[SessionHandler[M]]
     unknown session or one under another checkout; 400 for a body that is not a ``body``."""
 
     def wrap(handle: SessionHandler[M]) -> Handler:
-        def handler(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
+        def handler(fake: FakeState, match: re.Match[str], request: Recorded) -> Reply:
             session: dict[str, Any] | None = fake.state["v2"].get(match["sid"])
             if session is None or session["_checkout"] != (match["store"], match["checkout"]):
                 return fake.v2_error(missing, "Session not found")
@@ -315,19 +333,19 @@ class _NoBody(RootModel[None]):
     """The empty body of GET and DELETE."""
 
 
-def _product_error(fake: FakeFastSpring, code: str, message: str, path: str) -> Reply:
+def _product_error(fake: FakeState, code: str, message: str, path: str) -> Reply:
     error = {"errorCode": code, "field": "productPath", "message": message, "rejectedValue": path}
     return fake.v2_error(400, message, [error])
 
 
 @_endpoint(_NoBody)
-def _get(fake: FakeFastSpring, session: dict[str, Any], _: _NoBody, m: re.Match[str]) -> Reply:
+def _get(fake: FakeState, session: dict[str, Any], _: _NoBody, m: re.Match[str]) -> Reply:
     return Reply(200, session_response(fake, session, full=True))
 
 
 @_endpoint(SessionUpdate)
 def _update(
-    fake: FakeFastSpring, session: dict[str, Any], body: SessionUpdate, m: re.Match[str]
+    fake: FakeState, session: dict[str, Any], body: SessionUpdate, m: re.Match[str]
 ) -> Reply:
     _apply(fake, session, body)
     return Reply(200, session_response(fake, session, full=True))
@@ -335,7 +353,7 @@ def _update(
 
 @_endpoint(V2LineItem)
 def _add_item(
-    fake: FakeFastSpring, session: dict[str, Any], item: V2LineItem, m: re.Match[str]
+    fake: FakeState, session: dict[str, Any], item: V2LineItem, m: re.Match[str]
 ) -> Reply:
     lines = session["cart"].setdefault("lineItems", [])
     if any(line["productPath"] == item.product_path for line in lines):
@@ -347,7 +365,7 @@ def _add_item(
 
 @_endpoint(V2LineItem)
 def _update_items(
-    fake: FakeFastSpring, session: dict[str, Any], item: V2LineItem, m: re.Match[str]
+    fake: FakeState, session: dict[str, Any], item: V2LineItem, m: re.Match[str]
 ) -> Reply:
     lines = {line["productPath"]: line for line in session["cart"].get("lineItems", [])}
     paths = m["paths"].split(",")
@@ -362,9 +380,7 @@ def _update_items(
 
 
 @_endpoint(_NoBody)
-def _remove_item(
-    fake: FakeFastSpring, session: dict[str, Any], _: _NoBody, m: re.Match[str]
-) -> Reply:
+def _remove_item(fake: FakeState, session: dict[str, Any], _: _NoBody, m: re.Match[str]) -> Reply:
     lines = session["cart"].get("lineItems", [])
     kept = [line for line in lines if line["productPath"] != m["paths"]]
     if len(kept) == len(lines):
@@ -375,7 +391,7 @@ def _remove_item(
 
 @_endpoint(Customer)
 def _customer(
-    fake: FakeFastSpring, session: dict[str, Any], customer: Customer, m: re.Match[str]
+    fake: FakeState, session: dict[str, Any], customer: Customer, m: re.Match[str]
 ) -> Reply:
     session["customer"] = customer.to_dict()
     return Reply(200, customer_response(session))
@@ -383,7 +399,7 @@ def _customer(
 
 @_endpoint(_NoBody, missing=400)
 def _payment_methods(
-    fake: FakeFastSpring, session: dict[str, Any], _: _NoBody, m: re.Match[str]
+    fake: FakeState, session: dict[str, Any], _: _NoBody, m: re.Match[str]
 ) -> Reply:
     return Reply(200, {"paymentMethods": payment_methods(session)})
 

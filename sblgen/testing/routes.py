@@ -1,4 +1,5 @@
-"""The handlers of the fake FastSpring's REST resources (state in :mod:`tests.fake_resources`).
+"""The handlers of the fake FastSpring's REST resources (state in
+:mod:`sblgen.testing.resources`).
 
 Each handler gets the state, the path parameters (decoded), the query (last value of each
 key) and the decoded JSON body, and answers as FastSpring documents it.
@@ -6,12 +7,25 @@ key) and the decoded JSON body, and answers as FastSpring documents it.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from tests.fake_fastspring import Reply
-from tests.fake_resources import DAY_MS, FakeResources, Handler, _error, _times, now_ms, parse_day
+from sblgen.testing.core import FakeState, Handler, Recorded, Reply
+from sblgen.testing.resources import (
+    DAY_MS,
+    FakeResources,
+    ResourceHandler,
+    _error,
+    _times,
+    now_ms,
+    parse_day,
+    resources,
+)
+
+__all__ = ["RESOURCE_ROUTES"]
 
 # --------------------------------------------------------------------------- orders
 
@@ -474,9 +488,28 @@ def mark_event(
     return Reply(200, {"action": "event.update", "event": event["id"], "result": "success"})
 
 
+def _adapt(handler: ResourceHandler) -> Handler:
+    """A route handler that decodes the path parameters, the query (last value of each
+    key) and the JSON body, and runs ``handler`` under the resource state's lock."""
+
+    def run(fake: FakeState, match: re.Match[str], request: Recorded) -> Reply:
+        params = {key: unquote(value) for key, value in match.groupdict().items()}
+        query = {k: v[-1] for k, v in parse_qs(urlsplit(request.path).query).items()}
+        try:
+            body = json.loads(request.body) if request.body else None
+        except ValueError:
+            return Reply(400, {"message": "Can not parse request body.", "params": []})
+        data = resources(fake)
+        with data.lock:
+            return handler(data, params, query, body)
+
+    return run
+
+
 _ID = r"(?P<id>[^/]+)"
-ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
-    (method, re.compile(path), handler)
+#: The resource routes, each handler adapted to a route's ``(fake, match, request)``.
+RESOURCE_ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
+    (method, re.compile(path), _adapt(handler))
     for method, path, handler in [
         ("GET", r"/orders/(?P<ids>[^/]+)", get_orders),
         ("GET", r"/orders", list_orders),

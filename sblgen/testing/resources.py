@@ -1,16 +1,17 @@
 """FastSpring's REST resources for the fake FastSpring: stateful orders, subscriptions,
 accounts, prices and events, answering in FastSpring's documented shapes (including the
-``result: error`` bodies, per-item errors inside 200 answers, and the statuses one
-FastSpring spec lists: 400 for orders, 500 for a missing account or subscription).
+``result: error`` bodies, per-item errors inside 200 answers, and the statuses FastSpring
+lists: 400 for orders, 500 for a missing account or subscription).
 
-:class:`~tests.fake_fastspring.FakeFastSpring` installs these routes itself; the fault
-modes (``fail_next``) apply to them like to every route. Seed data through
-:func:`resources`::
+:class:`~sblgen.testing.FakeFastSpring` installs these routes itself; the faults
+(``fail_next``) apply to them like to every route. Seed data through the fake
+(``fake.add_order(...)``) or its :class:`FakeResources` (``fake.resources``):
 
-    fake = FakeFastSpring()
-    data = resources(fake)
-    order = data.add_order(live=False, items=[("pro-monthly", 1)])
-    client_for(fake).orders.get(order["order"])
+>>> from sblgen.testing import FakeFastSpring
+>>> with FakeFastSpring() as fake:
+...     order = fake.resources.add_order(live=False, items=[("pro-monthly", 1)])
+...     resources(fake) is fake.resources, order["completed"], order["items"][0]["product"]
+(True, True, 'pro-monthly')
 
 Switches that act out FastSpring behaviour a test needs: ``expand`` (answer with expanded
 account/product/subscription objects, as webhook expansion does), ``hide_tags`` (orders
@@ -22,24 +23,24 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Any
 
-from tests.fake_fastspring import Recorded, Reply
+from sblgen.testing.core import FakeState, Reply
 
-if TYPE_CHECKING:
-    from tests.fake_fastspring import FakeFastSpring
+__all__ = ["DAY_MS", "FakeResources", "ResourceHandler", "now_ms", "parse_day", "resources"]
 
+#: A day in milliseconds (FastSpring's REST resources count time in them).
 DAY_MS = 86_400_000
-Handler = Callable[["FakeResources", dict[str, str], dict[str, str], Any], Reply]
+#: A resource route's handler: ``(state, path parameters, query, JSON body) -> Reply``.
+ResourceHandler = Callable[["FakeResources", dict[str, str], dict[str, str], Any], Reply]
 
 
 def now_ms() -> int:
+    """Now, in milliseconds since the epoch."""
     return int(time.time() * 1000)
 
 
@@ -322,36 +323,14 @@ class FakeResources:
         )
 
 
-def resources(fake: FakeFastSpring) -> FakeResources:
-    """The resource state of ``fake``."""
+def resources(fake: FakeState) -> FakeResources:
+    """The REST resource state of ``fake`` (the same object as ``fake.resources``)."""
     state: FakeResources = fake.state["resources"]
     return state
 
 
-def install(fake: FakeFastSpring) -> None:
-    """Add the resource routes and state to ``fake`` (FakeFastSpring calls this)."""
-    from tests.fake_resource_routes import ROUTES
-
-    fake.state["resources"] = FakeResources()
-    fake.routes.extend((method, pattern, _adapt(handler)) for method, pattern, handler in ROUTES)
-
-
-def _adapt(handler: Handler) -> Callable[[FakeFastSpring, re.Match[str], Recorded], Reply]:
-    def run(fake: FakeFastSpring, match: re.Match[str], request: Recorded) -> Reply:
-        params = {key: unquote(value) for key, value in match.groupdict().items()}
-        query = {k: v[-1] for k, v in parse_qs(urlsplit(request.path).query).items()}
-        try:
-            body = json.loads(request.body) if request.body else None
-        except ValueError:
-            return Reply(400, {"message": "Can not parse request body.", "params": []})
-        data = resources(fake)
-        with data.lock:
-            return handler(data, params, query, body)
-
-    return run
-
-
 def parse_day(text: str | None) -> date | None:
+    """``YYYY-MM-DD`` as a date; ``None`` for anything else."""
     try:
         return date.fromisoformat(text) if text and len(text) == 10 else None
     except ValueError:
