@@ -130,6 +130,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "checkout_call",
         "checkout_snippet",
         "embed",
+        "embedded_container",
         "loader_js",
         "loader_tag",
         "push",
@@ -222,6 +223,7 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from sblgen.render import checkout_call as checkout_call
     from sblgen.render import checkout_snippet as checkout_snippet
     from sblgen.render import embed as embed
+    from sblgen.render import embedded_container as embedded_container
     from sblgen.render import loader_js as loader_js
     from sblgen.render import loader_tag as loader_tag
     from sblgen.render import push as push

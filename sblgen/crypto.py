@@ -271,7 +271,7 @@ class PublicCertificate:
             payload_text, key_text = request.get("payload"), request.get("key")
         else:
             payload_text, key_text = request.payload, request.key
-        if key_text == "" and isinstance(payload_text, dict):
+        if not key_text and isinstance(payload_text, dict):
             return dict(payload_text)
         wrapped = _unb64(key_text, "key")
         body = _unb64(payload_text, "payload")
