@@ -21,7 +21,8 @@ contracts in ``pyproject.toml``; a change to one is a change to the other.
                (for tests only)                 io and adapters; no sblgen module imports it)
     adapters   integrations/ (jinja, django,    the library in someone else's frame:
                flask), site/, preview           templates, static sites, a preview server
-    render     render, display, escape,         models -> Markup; no HTTP, no files
+    render     render, display,                 models -> Markup; no HTTP, no files
+               confirm_snippet, escape,
                _templates, _checks, helpers
       | io     api.client, api.policy,          HTTP, key files, process pools, folders
                api.checkout_sessions,           (render and io are siblings: neither
@@ -116,6 +117,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "sblgen.options": ("SblOptions",),
     "sblgen.payload": (
         "UNTIL_CANCELLED",
+        "AuthenticatePayload",
         "Pricing",
         "SecureContact",
         "SecureItem",
@@ -128,6 +130,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "checkout_call",
         "checkout_snippet",
         "embed",
+        "embedded_container",
         "loader_js",
         "loader_tag",
         "push",
@@ -209,6 +212,7 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from sblgen.keygen import generate_key_pair as generate_key_pair
     from sblgen.options import SblOptions as SblOptions
     from sblgen.payload import UNTIL_CANCELLED as UNTIL_CANCELLED
+    from sblgen.payload import AuthenticatePayload as AuthenticatePayload
     from sblgen.payload import Pricing as Pricing
     from sblgen.payload import SecureContact as SecureContact
     from sblgen.payload import SecureItem as SecureItem
@@ -219,6 +223,7 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from sblgen.render import checkout_call as checkout_call
     from sblgen.render import checkout_snippet as checkout_snippet
     from sblgen.render import embed as embed
+    from sblgen.render import embedded_container as embedded_container
     from sblgen.render import loader_js as loader_js
     from sblgen.render import loader_tag as loader_tag
     from sblgen.render import push as push

@@ -2,7 +2,8 @@
 
 A session or secure request is valid on its own; whether it works on a page depends on the
 script tag it will meet (``clean`` needs ``data-continuous``, a secure payload needs
-``data-access-key``, a plaintext one a test storefront). Each failure is a
+``data-access-key``, a plaintext one a test storefront; ``hideOtherPaymentMethods`` only
+reaches FastSpring inside a secure payload). Each failure is a
 :class:`~sblgen.errors.RenderError` naming the snippet and the fix.
 
 >>> from sblgen import Session
@@ -47,12 +48,30 @@ def check_session(session: Session, options: SblOptions | None, what: str) -> No
             f"{what}: the session sets clean=True but the script tag has no data-continuous; "
             "use SblOptions(..., continuous=True) or drop clean."
         )
-    for field in ("secure", "authenticate"):
-        request = getattr(session, field)
+    if session.hide_other_payment_methods is not None:
+        raise RenderError(
+            f"{what}: hideOtherPaymentMethods is dropped by the SBL in a plain session; put "
+            "it in the secure payload (SecurePayload.hide_other_payment_methods)."
+        )
+    secure, authenticate = session.secure, session.authenticate
+    if secure is None and authenticate is None:  # the usual case: nothing secure
+        return
+    storefront = options.storefront if options else None
+    for field, request in (("secure", secure), ("authenticate", authenticate)):
         if request is not None:
-            check_secure(
-                request, options.storefront if options else None, options, f"{what}.{field}"
-            )
+            check_secure(request, storefront, options, f"{what}.{field}")
+    if (
+        secure is not None
+        and secure.is_plaintext
+        and session.products
+        and isinstance(secure.payload, dict)
+        and secure.payload.get("items")
+    ):
+        raise RenderError(
+            f"{what}: the session has products and its plaintext secure payload has items; "
+            "the SBL would merge the two lists entry by entry. Put every line in the secure "
+            "payload's items, or push the products separately."
+        )
 
 
 def check_secure(

@@ -50,7 +50,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from sblgen._files import read_bounded
 from sblgen.errors import DecryptError, SecureKeyError
 from sblgen.limits import loads_json
-from sblgen.payload import SecurePayload
+from sblgen.payload import AuthenticatePayload, SecurePayload, payload_model
 from sblgen.secure_request import SecureRequest
 
 __all__ = [
@@ -73,9 +73,13 @@ _PKCS1V15 = asym_padding.PKCS1v15()
 _NO_DIGEST = utils.NoDigestInfo()
 
 
-def _payload_bytes(payload: SecurePayload | Mapping[str, Any]) -> bytes:
+#: What can be encrypted: a secure payload or an ``authenticate`` payload (or a mapping).
+Payload = SecurePayload | AuthenticatePayload | Mapping[str, Any]
+
+
+def _payload_bytes(payload: Payload) -> bytes:
     """Validated, compact UTF-8 JSON of a payload."""
-    model = payload if isinstance(payload, SecurePayload) else SecurePayload.model_validate(payload)
+    model = payload if isinstance(payload, SecurePayload) else payload_model(payload)
     return model.to_json().encode("utf-8")
 
 
@@ -165,8 +169,9 @@ class PrivateKey:
         """The RSA modulus size in bits."""
         return self._key.key_size
 
-    def encrypt(self, payload: SecurePayload | Mapping[str, Any]) -> SecureRequest:
-        """Encrypt a payload (a :class:`SecurePayload` or a mapping, validated first) with a
+    def encrypt(self, payload: Payload) -> SecureRequest:
+        """Encrypt a payload (a :class:`SecurePayload`, an
+        :class:`~sblgen.payload.AuthenticatePayload` or a mapping, validated first) with a
         fresh random AES key."""
         return self._encrypt_plain(_payload_bytes(payload))
 
@@ -266,7 +271,7 @@ class PublicCertificate:
             payload_text, key_text = request.get("payload"), request.get("key")
         else:
             payload_text, key_text = request.payload, request.key
-        if key_text == "" and isinstance(payload_text, dict):
+        if not key_text and isinstance(payload_text, dict):
             return dict(payload_text)
         wrapped = _unb64(key_text, "key")
         body = _unb64(payload_text, "payload")
@@ -308,7 +313,7 @@ class PublicCertificate:
         return f"PublicCertificate(RSA, {self.key_size} bits, subject={subject!r})"
 
 
-def encrypt(payload: SecurePayload | Mapping[str, Any], private_key: PrivateKey) -> SecureRequest:
+def encrypt(payload: Payload, private_key: PrivateKey) -> SecureRequest:
     """Encrypt one payload; see :meth:`PrivateKey.encrypt`."""
     return private_key.encrypt(payload)
 

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from sblgen import display, render
 from sblgen._model import UNKNOWN_FIELD, as_model, unknown_field_message
-from sblgen.errors import ConfigurationError
+from sblgen.errors import ConfigurationError, RenderError
 from sblgen.escape import template_json
 from sblgen.options import SblOptions
 from sblgen.secure_request import SecureRequest
@@ -33,6 +33,7 @@ __all__ = [
     "DISPLAY_HELPERS",
     "SblHelpers",
     "options_from_settings",
+    "page_inputs",
     "settings_problems",
 ]
 
@@ -94,6 +95,24 @@ def options_from_settings(values: Mapping[str, Any], setting: Callable[[str], st
         return SblOptions.model_validate(values)
     except ValidationError as err:
         raise ConfigurationError(_problems(err, setting)[0][1]) from None
+
+
+def page_inputs(context: jinja2.runtime.Context) -> set[str]:
+    """The value inputs (``data-fsc-<tag>-value`` tags) one template render has written so
+    far: kept with the render (its blocks and the templates it extends), and handed to the
+    templates it includes."""
+    eval_ctx = context.eval_ctx
+    seen: set[str] | None = getattr(eval_ctx, _INPUTS, None)
+    if seen is None:
+        inherited = context.get(_INPUTS)
+        seen = inherited if isinstance(inherited, set) else set()
+        setattr(eval_ctx, _INPUTS, seen)
+        context.vars[_INPUTS] = seen
+    return seen
+
+
+#: Where a render keeps :func:`page_inputs`.
+_INPUTS = "_sblgen_value_inputs"
 
 
 def _with_caller(helper: Callable[..., Markup]) -> Callable[..., Markup]:
@@ -193,6 +212,30 @@ class SblHelpers:
     def buttons(self, session: Session | Mapping[str, Any], **kwargs: Any) -> Markup:
         return render.buttons(as_model(session, Session), **kwargs)
 
+    def button(self, label: str, *, seen: set[str] | None = None, **kwargs: Any) -> Markup:
+        """:func:`sblgen.render.button` with these helpers' options (for ``Clean``). ``seen``
+        holds the value inputs already on the page (``data-fsc-<tag>-value``): the SBL
+        reads only the first of each, so a second one is refused."""
+        kwargs.setdefault("options", self.options)
+        html = render.button(label, **kwargs)
+        if seen is not None and kwargs.get("with_input", True):
+            tags = render.value_input_tags(kwargs.get("actions", ()))
+            if kwargs.get("session_id") is not None:
+                tags += ("session",)
+            again = [tag for tag in tags if tag in seen]
+            if again:
+                raise RenderError(
+                    f"sbl_button: the page already has an input data-fsc-{again[0]}-value, and "
+                    "the SBL reads only the first one; pass with_input=False to make this "
+                    "button read that one."
+                )
+            seen.update(tags)
+        return html
+
+    @jinja2.pass_context
+    def _jinja_button(self, context: jinja2.runtime.Context, label: str, **kwargs: Any) -> Markup:
+        return self.button(label, seen=page_inputs(context), **kwargs)
+
     @staticmethod
     def json(value: Any) -> Markup:
         """The ``sbl_json`` filter: harmless in text, a script or any attribute
@@ -207,8 +250,9 @@ class SblHelpers:
             "sbl_push": self.push,
             "sbl_secure": self.secure,
             "sbl_loader": self.loader,
-            "sbl_button": render.button,
+            "sbl_button": self._jinja_button,
             "sbl_buttons": self.buttons,
+            "sbl_embedded_container": render.embedded_container,
             **DISPLAY_GLOBALS,
         }
 

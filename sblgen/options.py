@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Annotated, Literal, get_args
 
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from sblgen._model import StrictModel
 from sblgen.errors import RenderError
@@ -109,6 +109,15 @@ def _access_key(value: str) -> str:
 AccessKey = Annotated[str, Field(min_length=1, max_length=512), AfterValidator(_access_key)]
 
 
+def _loading(value: object) -> object:
+    if value == "async":
+        raise ValueError(
+            "loading='async' runs the SBL after DOMContentLoaded, so it never binds a button "
+            "or fills a directive; use loading='defer'."
+        )
+    return value
+
+
 class SblOptions(StrictModel):
     """Everything the ``<script id="fsc-api">`` tag says.
 
@@ -143,7 +152,11 @@ class SblOptions(StrictModel):
     version: Annotated[str, AfterValidator(_version)] = DEFAULT_SBL_VERSION
     #: A full script URL instead of FastSpring's (a mirror, a pinned copy).
     src: ScriptUrl | None = None
-    loading: Literal["async", "defer"] | None = None
+    #: ``"defer"`` (the default): the SBL runs once the page is parsed, so every session
+    #: snippet on the page is merged into ``fscSession`` first and ``document.body`` exists
+    #: when it draws a checkout. ``None``: a plain (parser-blocking) tag. ``"async"`` is
+    #: refused: the SBL would run after ``DOMContentLoaded`` and never bind a button.
+    loading: Annotated[Literal["defer"] | None, BeforeValidator(_loading)] = "defer"
     mode: Mode = "inline"
     #: Where the page serves the strict-CSP loader (external mode).
     loader_src: ScriptUrl = "/static/sblgen/sbl-loader.js"
@@ -174,7 +187,7 @@ class SblOptions(StrictModel):
             popup_webhook_received: JsIdentifier | None = None,
             version: str = DEFAULT_SBL_VERSION,
             src: ScriptUrl | None = None,
-            loading: Literal["async", "defer"] | None = None,
+            loading: Literal["defer"] | None = "defer",
             mode: Mode = "inline",
             loader_src: ScriptUrl = "/static/sblgen/sbl-loader.js",
         ) -> None: ...

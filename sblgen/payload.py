@@ -1,4 +1,5 @@
-"""The secure payload body: what a seller locks and signs (FastSpring's secure payload).
+"""The secure payload body: what a seller locks and signs; and the ``authenticate`` payload
+(:class:`AuthenticatePayload`), which logs a buyer in as their FastSpring account.
 
 Secure payloads use their own vocabulary: ``items[].product`` (not ``products[].path``),
 ``contact`` (locked, not the editable ``paymentContact``) and per-item ``pricing``.
@@ -16,9 +17,19 @@ Secure payloads use their own vocabulary: ``items[].product`` (not ``products[].
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import Field, PlainSerializer, PlainValidator, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    model_validator,
+)
 
 from sblgen._model import WireModel
 from sblgen.contact import PaymentContact, Recipient
@@ -45,6 +56,7 @@ from sblgen.types import (
 )
 
 __all__ = [
+    "AuthenticatePayload",
     "DateLimits",
     "ItemDescription",
     "Notification",
@@ -53,6 +65,7 @@ __all__ = [
     "SecureItem",
     "SecurePayload",
     "UNTIL_CANCELLED",
+    "payload_model",
 ]
 
 LangText = TextMap
@@ -239,3 +252,100 @@ class SecurePayload(WireModel):
         if duplicate is not None:
             raise ValueError(f"Product {duplicate!r} appears more than once; merge the lines.")
         return self
+
+
+# ------------------------------------------------------------------------- authenticate
+
+#: Epoch milliseconds below this are taken for seconds (10**11 ms is March 1973).
+_MIN_EPOCH_MS = 10**11
+#: ... and above this for microseconds (10**14 ms is the year 5138).
+_MAX_EPOCH_MS = 10**14
+
+
+def _epoch_ms(value: Any) -> int:
+    """Epoch milliseconds from an ``int`` or a timezone-aware ``datetime``."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(
+                f"timestamp {value.isoformat()} has no time zone; pass an aware datetime "
+                "(datetime.now(UTC)) or epoch milliseconds."
+            )
+        return int(value.timestamp() * 1000)
+    if type(value) is not int:
+        raise ValueError(
+            f"timestamp must be epoch milliseconds (an int) or an aware datetime, not "
+            f"{type(value).__name__}."
+        )
+    if value < _MIN_EPOCH_MS:
+        raise ValueError(
+            f"timestamp {value} looks like epoch seconds; FastSpring reads milliseconds "
+            f"(multiply by 1000: {value * 1000})."
+        )
+    if value >= _MAX_EPOCH_MS:
+        raise ValueError(f"timestamp {value} is not epoch milliseconds (too large).")
+    return value
+
+
+EpochMillis = Annotated[int, BeforeValidator(_epoch_ms)]
+
+
+def _account_id(value: str) -> str:
+    if not value or len(value) > 255 or any(c.isspace() or not c.isprintable() for c in value):
+        raise ValueError(
+            f"account {value!r} is not a FastSpring account id; give the id FastSpring "
+            "returned (an order's account, or client.accounts.lookup(...))."
+        )
+    return value
+
+
+class AuthenticatePayload(WireModel):
+    """The ``authenticate`` payload: log a buyer into the checkout as their FastSpring
+    account, without typing their details again. It is the account id plus the time it was
+    made (epoch milliseconds), encrypted like a secure payload on a live storefront
+    (:meth:`~sblgen.crypto.PrivateKey.encrypt`) and sent as the plaintext object on a test
+    one (:meth:`~sblgen.secure_request.SecureRequest.plaintext`). The page hands it to the
+    SBL as ``fscSession.authenticate`` (:class:`~sblgen.session.Session` ``authenticate=``),
+    which is what ``fastspring.builder.authenticate(payload, key)`` pushes too.
+
+    Make a fresh one for each page view (:meth:`now`): the timestamp says how old it is.
+
+    >>> AuthenticatePayload(account="N8FjcSWcQNeYCc-suM1O8g", timestamp=1700000000000).to_json()
+    '{"account":"N8FjcSWcQNeYCc-suM1O8g","timestamp":1700000000000}'
+    >>> AuthenticatePayload(account="N8FjcSWcQNeYCc-suM1O8g", timestamp=1700000000)
+    Traceback (most recent call last):
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for AuthenticatePayload
+    timestamp
+      Value error, timestamp 1700000000 looks like epoch seconds; ...
+    """
+
+    account: Annotated[str, AfterValidator(_account_id)]
+    timestamp: EpochMillis
+
+    @classmethod
+    def now(cls, account: str) -> AuthenticatePayload:
+        """The payload for ``account`` (a FastSpring account id), stamped with the current
+        time.
+
+        >>> AuthenticatePayload.now("N8FjcSWcQNeYCc-suM1O8g").timestamp > 1_700_000_000_000
+        True
+        """
+        return cls(account=account, timestamp=time.time_ns() // 1_000_000)
+
+
+def payload_model(
+    payload: SecurePayload | AuthenticatePayload | Mapping[str, Any],
+) -> SecurePayload | AuthenticatePayload:
+    """A payload model from a model or a mapping: a mapping with a ``timestamp`` is an
+    :class:`AuthenticatePayload` (no secure payload field has that name), any other a
+    :class:`SecurePayload`.
+
+    >>> type(payload_model({"account": "N8FjcSWcQNeYCc-suM1O8g", "timestamp": 1700000000000}))
+    <class 'sblgen.payload.AuthenticatePayload'>
+    >>> type(payload_model({"coupon": "SPRING"}))
+    <class 'sblgen.payload.SecurePayload'>
+    """
+    if isinstance(payload, SecurePayload | AuthenticatePayload):
+        return payload
+    if isinstance(payload, Mapping) and "timestamp" in payload:
+        return AuthenticatePayload.model_validate(payload)
+    return SecurePayload.model_validate(payload)

@@ -24,8 +24,8 @@ Two modes, for two Content-Security-Policies:
 >>> from sblgen import Session, Product
 >>> options = SblOptions(storefront="acme.test.onfastspring.com/popup-acme")
 >>> print(embed(options, session=Session(products=[Product(path="pro-plan")])))
-<script>var fscSession = {"products":[{"path":"pro-plan","quantity":1}]};</script>
-<script id="fsc-api" src="https://sbl.onfastspring.com/sbl/1.0.3/fastspring-builder.min.js" type="text/javascript" data-storefront="acme.test.onfastspring.com/popup-acme"></script>
+<script>var fscSession = (function(w,d,o,a){...})(window,document,"session",{"products":[{"path":"pro-plan","quantity":1}]});</script>
+<script id="fsc-api" src="https://sbl.onfastspring.com/sbl/1.0.3/fastspring-builder.min.js" type="text/javascript" data-storefront="acme.test.onfastspring.com/popup-acme" defer></script>
 <button type="button" data-fsc-item-path-value="pro-plan" data-fsc-action="Add,Checkout">Buy pro-plan</button>
 """
 
@@ -33,11 +33,12 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, Protocol
 
 from markupsafe import Markup
 
+from sblgen import types
 from sblgen._checks import check_secure, check_session, require
 from sblgen._templates import (
     LOADER_PATH,
@@ -74,6 +75,9 @@ __all__ = [
     "button",
     "buttons",
     "embed",
+    "embedded_container",
+    "value_input_tags",
+    "VALUE_INPUTS",
     "checkout_snippet",
     "checkout_call",
     "loader_js",
@@ -90,8 +94,12 @@ __all__ = [
 def script_tag(options: SblOptions | Storefront | str, *, nonce: str | None = None) -> Markup:
     """The ``<script id="fsc-api">`` tag that loads the SBL.
 
+    It is ``defer`` by default (:attr:`SblOptions.loading`): the SBL runs once the page is
+    parsed, after every session snippet on the page, and a script that calls
+    ``fastspring.builder`` right after the tag must wait for it (as :func:`push` does).
+
     >>> script_tag("acme.test.onfastspring.com/popup-acme")
-    Markup('<script id="fsc-api" src="https://sbl.onfastspring.com/sbl/1.0.3/fastspring-builder.min.js" type="text/javascript" data-storefront="acme.test.onfastspring.com/popup-acme"></script>')
+    Markup('<script id="fsc-api" src="https://sbl.onfastspring.com/sbl/1.0.3/fastspring-builder.min.js" type="text/javascript" data-storefront="acme.test.onfastspring.com/popup-acme" defer></script>')
     """
     plain, frame = script_tag_frame(coerce_options(options))
     if nonce is None:
@@ -107,9 +115,12 @@ def session_init(
     nonce: str | None = None,
     mode: Mode | None = None,
 ) -> Markup:
-    """Set ``fscSession`` before the SBL tag (read once when the library loads).
+    """Set ``fscSession`` before the SBL tag (read once when the library runs).
 
-    In external mode this is a JSON block for the loader, which must follow it.
+    In external mode this is a JSON block for the loader, which must follow it (the loader
+    merges it into any ``fscSession`` already on the page). For a snippet that may share
+    its page with other sblgen snippets, use :func:`embed`: it merges its session instead
+    of setting it.
 
     >>> from sblgen import Session
     >>> session_init(Session(coupon="SPRING"))
@@ -117,6 +128,15 @@ def session_init(
     """
     check_session(session, options, "session_init")
     return _data("session_init.html", "session", model_json(session), options, nonce, mode)
+
+
+def _merged_session(session: Session, options: SblOptions, nonce: str | None) -> Markup:
+    """:func:`session_init` that merges into any ``fscSession`` already on the page, as the
+    SBL merges pushes (``products`` appended, objects merged, other values replaced), or
+    pushes once the SBL has run; it also takes out a later second SBL tag. The external
+    mode's JSON block does the same through the loader."""
+    check_session(session, options, "embed")
+    return _data("session_merge.html", "session", model_json(session), options, nonce, None)
 
 
 def push(
@@ -195,6 +215,10 @@ def button(
     session_id: str | None = None,
     element: Literal["button", "a"] = "button",
     css_class: str | None = None,
+    preset: str | Mapping[str, str] | None = None,
+    input_label: str | Mapping[str, str] | None = None,
+    with_input: bool = True,
+    options: SblOptions | None = None,
 ) -> Markup:
     """A markup-action element (``data-fsc-action``) the SBL wires up on its own.
 
@@ -202,6 +226,28 @@ def button(
     Markup('<button type="button" data-fsc-item-path-value="pro-plan" data-fsc-action="Add,Checkout">Buy</button>')
     >>> button("Pay", actions="Checkout", session_id="Xy12AbCdEf34GhIj")
     Markup('<input type="hidden" data-fsc-session-value value="Xy12AbCdEf34GhIj"><button type="button" data-fsc-action="Checkout">Pay</button>')
+
+    ``Promocode``, ``PostalCode``, ``TaxId`` and ``Recognize`` read what the buyer typed
+    from a value element, so the button comes with it, labelled (``input_label``) and
+    optionally filled in (``preset``; the SBL reads the input's ``value``). ``Recognize``
+    has three (keys ``email``, ``firstname``, ``lastname`` for ``preset`` and
+    ``input_label``). Without one the SBL sends an empty value, and an empty coupon
+    *removes* the coupon already applied.
+
+    >>> print(button("Apply", actions="Promocode", preset="SPRING"))
+    <label>Coupon code <input type="text" data-fsc-promocode-value value="SPRING" autocomplete="off"></label><button type="button" data-fsc-action="Promocode">Apply</button>
+
+    **One per page**: the SBL reads the *first* ``[data-fsc-promocode-value]`` (and so on)
+    in the whole document, whichever button is clicked. For a second button that reads an
+    input already on the page, pass ``with_input=False``. The same holds for the hidden
+    session-id input of ``session_id=``: once it is on a page, *every* Checkout button there
+    opens that session.
+
+    Refused, because the SBL would do something else than asked: a ``quantity`` below 1
+    (the SBL ignores it and adds the catalog default; use ``actions="Remove"``), a
+    ``quantity``/``quantity_src`` without ``Update`` (only ``Update`` reads them), a lone
+    ``Clean`` (never bound), ``Clean`` without a checkout action or without
+    ``data-continuous`` (pass ``options=``), and ``Replace`` (the SBL runs ``Add``).
     """
     _markup_text(label, "A button label")
     for what, value in (("css_class", css_class), ("quantity_src", quantity_src)):
@@ -213,6 +259,7 @@ def button(
         raise RenderError(
             f"Unknown markup action(s) {unknown or names!r}; use some of {', '.join(ACTIONS)}."
         )
+    _check_actions(names, quantity, quantity_src, options)
     needs_path = {"Add", "Update", "Remove", "Replace"} & set(names)
     if needs_path and product is None:
         raise RenderError(f"Action {sorted(needs_path)[0]} needs product=<product path>.")
@@ -222,15 +269,146 @@ def button(
     if product is not None:
         attrs.append(("data-fsc-item-path-value", _product_path(product)))
     if quantity is not None:
-        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
-            raise RenderError(f"quantity must be a whole number >= 0, not {quantity!r}.")
         attrs.append(("data-fsc-item-quantity-value", str(quantity)))
     if quantity_src is not None:
         attrs.append(("data-fsc-quantity-src", quantity_src))
     attrs.append(("data-fsc-action", ",".join(names)))
     if session_id is not None:
-        Session(checkout=session_id)  # validates the id
-    return render("button.html", element=element, attrs=attrs, label=label, session_id=session_id)
+        _checkout(session_id, "button(session_id=...)")  # the SBL's rule for a session id
+    inputs = _value_inputs(names, preset, input_label) if with_input else []
+    return render(
+        "button.html",
+        element=element,
+        attrs=attrs,
+        label=label,
+        session_id=session_id,
+        inputs=inputs,
+    )
+
+
+#: The value elements each action reads (SBL: the first ``[data-fsc-<tag>-value]`` on the
+#: page, its ``value``): tag, input type, ``autocomplete`` and default label.
+VALUE_INPUTS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    "Promocode": (("promocode", "text", "off", "Coupon code"),),
+    "PostalCode": (("postalcode", "text", "postal-code", "Postal code"),),
+    "TaxId": (("taxid", "text", "off", "Tax ID"),),
+    "Recognize": (
+        ("email", "email", "email", "Email"),
+        ("firstname", "text", "given-name", "First name"),
+        ("lastname", "text", "family-name", "Last name"),
+    ),
+}
+_CHECKOUT_ACTIONS = frozenset({"Checkout", "ViewCart", "PaypalCheckout"})
+
+
+def value_input_tags(actions: Sequence[Action] | Action) -> tuple[str, ...]:
+    """The ``data-fsc-<tag>-value`` tags a button with ``actions`` renders inputs for.
+
+    >>> value_input_tags(["Recognize", "Checkout"])
+    ('email', 'firstname', 'lastname')
+    """
+    names = (actions,) if isinstance(actions, str) else tuple(actions)
+    return tuple(spec[0] for name in names for spec in VALUE_INPUTS.get(name, ()))
+
+
+def _check_actions(
+    names: tuple[str, ...],
+    quantity: object,
+    quantity_src: str | None,
+    options: SblOptions | None,
+) -> None:
+    """The action lists the SBL would misread (SBL behaviour: the click selector, what each
+    action does, how Update reads the quantity)."""
+    if "Replace" in names:
+        raise RenderError(
+            "actions: the SBL treats Replace as Add and never removes the driver product; use "
+            "a Remove button for the old product and Add for the new one, or push both lines."
+        )
+    if names == ("Clean",):
+        raise RenderError(
+            "actions: a lone Clean is never bound by the SBL; use actions=['Clean', "
+            "'Checkout'] (with data-continuous) or call fastspring.builder.clean()."
+        )
+    if "Clean" in names:
+        if not _CHECKOUT_ACTIONS & set(names):
+            raise RenderError(
+                "actions: Clean only takes effect when checkout opens; add 'Checkout' "
+                "(actions=['Clean', 'Checkout'])."
+            )
+        if options is None or not options.continuous:
+            raise RenderError(
+                "actions: Clean only works with data-continuous on the script tag; pass "
+                "options=SblOptions(..., continuous=True) so sblgen can check it."
+                if options is None
+                else "actions: Clean needs data-continuous on the script tag; use "
+                "SblOptions(..., continuous=True) or drop Clean."
+            )
+    if quantity is not None:
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+            raise RenderError(f"quantity must be a whole number >= 1, not {quantity!r}.")
+        if quantity == 0:
+            raise RenderError(
+                "quantity 0 is ignored by the SBL (it adds the product at its default "
+                "quantity); use actions='Remove' to take it out."
+            )
+    if (quantity is not None or quantity_src is not None) and "Update" not in names:
+        given = "quantity" if quantity is not None else "quantity_src"
+        raise RenderError(
+            f"{given}: only the Update action reads a quantity (Add adds the catalog "
+            "default); use actions='Update' (or ['Update', 'Checkout'])."
+        )
+
+
+def _value_inputs(
+    names: tuple[str, ...],
+    preset: str | Mapping[str, str] | None,
+    input_label: str | Mapping[str, str] | None,
+) -> list[tuple[str, str, str, str, str]]:
+    """``(tag, type, autocomplete, label, value)`` of each value input ``names`` read."""
+    specs = [spec for name in names for spec in VALUE_INPUTS.get(name, ())]
+    tags = [spec[0] for spec in specs]
+    presets = _per_tag(preset, tags, "preset")
+    labels = _per_tag(input_label, tags, "input_label")
+    return [
+        (tag, kind, autocomplete, labels.get(tag, text), presets.get(tag, ""))
+        for tag, kind, autocomplete, text in specs
+    ]
+
+
+def _per_tag(value: str | Mapping[str, str] | None, tags: list[str], what: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not tags:
+        raise RenderError(
+            f"{what}: only Promocode, PostalCode, TaxId and Recognize buttons have an input; "
+            "drop it."
+        )
+    if isinstance(value, str):
+        if len(tags) != 1:
+            raise RenderError(
+                f"{what}: this button has {len(tags)} inputs; give a mapping with keys "
+                f"{', '.join(tags)}."
+            )
+        return {tags[0]: value}
+    unknown = sorted(set(value) - set(tags))
+    if unknown:
+        raise RenderError(
+            f"{what}: {', '.join(map(repr, unknown))} is no input of this button; use "
+            f"{', '.join(tags)}."
+        )
+    return dict(value)
+
+
+def embedded_container() -> Markup:
+    """The ``<div id="fsc-embedded-checkout-container">`` an embedded storefront draws its
+    checkout in: once per page, where the checkout should appear, and empty (the SBL then
+    shows a skeleton while checkout loads; it sets the height itself). :func:`embed` adds
+    it for embedded storefronts; pass ``with_container=False`` there to place it yourself.
+
+    >>> embedded_container()
+    Markup('<div id="fsc-embedded-checkout-container"></div>')
+    """
+    return Markup('<div id="fsc-embedded-checkout-container"></div>')
 
 
 def _markup_text(value: object, what: str) -> None:
@@ -275,7 +453,8 @@ def buttons(
 ) -> Markup:
     """One button per product of a session (``label`` may use ``{path}`` and
     ``{quantity}``, filled in as text: other braces stay as written); for a checkout
-    session id, one Checkout button.
+    session id, one Checkout button. Lines with quantity 0 (which remove a product) get
+    no button.
 
     >>> from sblgen import Product
     >>> print(buttons(Session(products=[Product(path="pro", quantity=2)]),
@@ -298,6 +477,13 @@ def buttons(
             return names
         return tuple("Update" if name == "Add" else name for name in names)
 
+    # A line with quantity 0 removes the product: no buy button for it.
+    lines = [p for p in session.products or () if p.quantity > 0]
+    if session.products and not lines:
+        raise RenderError(
+            "buttons: every product of the session has quantity 0 (which removes it), so "
+            "there is nothing to buy; use button(..., actions='Remove') for a remove button."
+        )
     parts: Iterable[Markup] = (
         button(
             _label(label, p.path, p.quantity),
@@ -306,7 +492,7 @@ def buttons(
             quantity=p.quantity if p.quantity != 1 else None,
             css_class=css_class,
         )
-        for p in session.products or ()
+        for p in lines
     )
     return Markup("\n").join(parts)
 
@@ -318,13 +504,26 @@ def embed(
     secure: SecureRequest | None = None,
     with_buttons: bool = True,
     nonce: str | None = None,
+    with_container: bool = True,
+    label: str | None = None,
+    paste_safe: bool = True,
     secure_request: SecureRequest | None = None,
 ) -> Markup:
     """A complete copy-paste snippet: session (and secure payload), loader in external
-    mode, the SBL tag, and a button per product (what ``sblgen embed`` prints).
+    mode, the SBL tag, a button per product and, for an embedded storefront, the empty
+    container the checkout is drawn in (:func:`embedded_container`); what ``sblgen embed``
+    prints.
 
     ``secure`` is the secure payload (``fscSession.secure``), as in the templates'
     ``sbl_script(secure=...)``; ``secure_request=`` is its old, deprecated name.
+
+    ``paste_safe`` (the default): several such snippets may go on one page (one per
+    product, pasted into a CMS). The page still loads the SBL once, and every snippet's
+    session reaches it: merged into ``fscSession`` as the SBL merges pushes while the
+    (deferred) SBL has not run, pushed once it has. For that the session script carries a
+    small runtime (a snippet without a session, a guard script). ``paste_safe=False``
+    writes the plain :func:`session_init`, for a page known to have one snippet, such as a
+    whole-page template. ``label`` is the buttons' text (as in :func:`buttons`).
     """
     if secure_request is not None:
         warnings.warn(
@@ -344,17 +543,25 @@ def embed(
         base = session.model_dump(exclude_none=True) if session else {}
         session = Session.model_validate({**base, "secure": secure})
     parts: list[Markup] = []
-    if session is not None:
+    if session is not None and paste_safe:
+        parts.append(_merged_session(session, opts, nonce))
+    elif session is not None:
         parts.append(session_init(session, options=opts, nonce=nonce))
+    elif paste_safe and opts.mode == "inline":
+        parts.append(_data("apply.html", "guard", "null", opts, nonce, None))
     if opts.mode == "external":
         parts.append(loader_tag(opts, nonce=nonce))
     parts.append(script_tag(opts, nonce=nonce))
     if with_buttons and session is not None:
         rendered = (
-            buttons(session) if session.products or isinstance(session.checkout, str) else None
+            (buttons(session) if label is None else buttons(session, label=label))
+            if session.products or isinstance(session.checkout, str)
+            else None
         )
         if rendered:
             parts.append(rendered)
+    if with_container and opts.storefront.checkout_type == "embedded":
+        parts.append(embedded_container())
     return Markup("\n").join(parts)
 
 
@@ -369,14 +576,18 @@ class _HasId(Protocol):
 
 
 def _checkout(session: str | _HasId, what: str) -> Session:
-    """``Session(checkout=<id>)``; the SBL's rule for a session id applies here."""
+    """``Session(checkout=<id>)``; the SBL's rule for a session id applies here, and a
+    refused id says why (:func:`sblgen.types.session_id`)."""
     session_id = session if isinstance(session, str) else getattr(session, "id", None)
     if not isinstance(session_id, str):
         raise TypeError(
             f"{what} takes a session id (a string) or a Sessions API response with an id, "
             f"not {type(session).__name__}."
         )
-    return Session(checkout=session_id)
+    try:
+        return Session(checkout=types.session_id(session_id))
+    except ValueError as err:
+        raise RenderError(f"{what}: {err}") from None
 
 
 def checkout_snippet(
@@ -390,8 +601,8 @@ def checkout_snippet(
     the response that carries it (``client.create_session(...)``, a v2 session).
 
     >>> print(checkout_snippet("Xy12AbCdEf34GhIj", "acme.onfastspring.com/popup-acme"))
-    <script>var fscSession = {"checkout":"Xy12AbCdEf34GhIj"};</script>
-    <script id="fsc-api" src="https://sbl.onfastspring.com/sbl/1.0.3/fastspring-builder.min.js" type="text/javascript" data-storefront="acme.onfastspring.com/popup-acme"></script>
+    <script>var fscSession = (function(w,d,o,a){...})(window,document,"session",{"checkout":"Xy12AbCdEf34GhIj"});</script>
+    <script id="fsc-api" src="https://sbl.onfastspring.com/sbl/1.0.3/fastspring-builder.min.js" type="text/javascript" data-storefront="acme.onfastspring.com/popup-acme" defer></script>
     """
     checkout = _checkout(session, "checkout_snippet")
     return embed(options, session=checkout, with_buttons=False, nonce=nonce)

@@ -2,10 +2,13 @@
 
 It is what ``fscSession.secure`` and ``fastspring.builder.secure(payload, key)`` take. An
 encrypted request holds two base64 strings; a test-mode request (accepted only by test
-storefronts) holds the plaintext payload object and an empty key.
+storefronts) holds the plaintext payload object and an empty key, which its wire form
+leaves out. "No key" is the one shape the SBL reads the same way wherever it is placed:
+``builder.secure(payload, "")`` drops a falsy key, while ``fscSession.secure`` with
+``key: ""`` would be sent as an (empty) encrypted key.
 
->>> SecureRequest(payload={"coupon": "SPRING"}, key="").is_plaintext
-True
+>>> SecureRequest(payload={"coupon": "SPRING"}, key="").to_dict()
+{'payload': {'coupon': 'SPRING'}}
 """
 
 from __future__ import annotations
@@ -15,11 +18,16 @@ import binascii
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, model_validator
+from pydantic import (
+    BeforeValidator,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
-from sblgen._model import WireModel, as_model
+from sblgen._model import WireModel
 from sblgen.limits import PROTO_KEY, check_data
-from sblgen.payload import SecurePayload
+from sblgen.payload import AuthenticatePayload, SecurePayload, payload_model
 
 __all__ = ["SecureRequest"]
 
@@ -50,17 +58,25 @@ def _payload(value: object) -> object:
 
 class SecureRequest(WireModel):
     """An encrypted secure payload (``payload`` and ``key`` both standard base64), or its
-    test-mode form (``payload`` the plaintext object, ``key`` empty)."""
+    test-mode form (``payload`` the plaintext object and an empty ``key``, which is left
+    out of the wire form)."""
 
     payload: Annotated[str | dict[str, Any], BeforeValidator(_payload)]
-    key: str
+    key: str = ""
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_key(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("key") == "":
+            del data["key"]
+        return data
 
     @model_validator(mode="after")
     def _check_form(self) -> SecureRequest:
         if self.key == "":
             if not isinstance(self.payload, dict):
                 raise ValueError(
-                    "A secure request with an empty key is the test-mode form and needs the "
+                    "A secure request without a key is the test-mode form and needs the "
                     "plaintext payload object as 'payload'; to send an encrypted payload, "
                     "give its base64 'key' too."
                 )
@@ -78,21 +94,24 @@ class SecureRequest(WireModel):
         return self
 
     @classmethod
-    def plaintext(cls, payload: SecurePayload | Mapping[str, Any]) -> SecureRequest:
-        """The unencrypted test-mode form: the payload object itself and an empty key.
+    def plaintext(
+        cls, payload: SecurePayload | AuthenticatePayload | Mapping[str, Any]
+    ) -> SecureRequest:
+        """The unencrypted test-mode form: the payload object itself and no key.
 
         Only test storefronts (``*.test.onfastspring.com``) accept it; rendering it for a
         live storefront raises :class:`~sblgen.errors.RenderError`. The payload is
-        validated like one that would be encrypted.
+        validated like one that would be encrypted. On the page the SBL merges its fields
+        into the request next to ``accessKey``, wherever the snippet is placed.
 
         >>> SecureRequest.plaintext({"coupon": "SPRING"}).to_dict()
-        {'payload': {'coupon': 'SPRING'}, 'key': ''}
+        {'payload': {'coupon': 'SPRING'}}
         """
-        return cls(payload=as_model(payload, SecurePayload).to_dict(), key="")
+        return cls(payload=payload_model(payload).to_dict())
 
     @property
     def is_plaintext(self) -> bool:
-        """True for the unencrypted test-mode form (empty key)."""
+        """True for the unencrypted test-mode form (no key)."""
         return self.key == ""
 
     def __repr__(self) -> str:

@@ -92,13 +92,23 @@ class Storefront(TextValue):
 
     @property
     def checkout_type(self) -> CheckoutType:
-        """How the SBL opens checkout, read from the path as the SBL does it."""
-        if self.path.startswith(("popup-", "pinhole")):
-            return "popup"
-        if self.path.startswith("embedded-"):
+        """How the SBL opens checkout, classified as the SBL does it: by substrings anywhere
+        in the ``data-storefront`` value (letter case kept), ``popup`` or ``pinhole``, then
+        ``inapp``, then ``embedded``, a later match winning. So a store named ``popupshop``
+        has popup storefronts, and ``.../popup-embedded`` is an embedded one.
+
+        >>> Storefront.parse("popupshop.test.onfastspring.com/shop").checkout_type
+        'popup'
+        >>> Storefront.parse("acme.test.onfastspring.com/popup-embedded").checkout_type
+        'embedded'
+        """
+        value = self.value
+        if "embedded" in value:
             return "embedded"
-        if self.path.startswith("inapp"):
+        if "inapp" in value:
             return "inapp"
+        if "popup" in value or "pinhole" in value:
+            return "popup"
         return "web"
 
     def session_url(self, session_id: str) -> str:

@@ -30,7 +30,7 @@ ALL_OPTIONS = SblOptions(
     popup_closed="onPopupClosed",
     popup_event_received="onPopupEvent",
     popup_webhook_received="onPopupWebhook",
-    loading="async",
+    loading="defer",
 )
 PLAIN_SECURE = SecureRequest.plaintext({"coupon": "SPRING"})
 KEYED = SblOptions(storefront=TEST_SHOP, access_key="KEY")

@@ -152,7 +152,7 @@ def test_create_and_add_item_not_retried_get_is(fake: FakeFastSpring, client: Cl
 def test_hand_off(client: Client) -> None:
     session = client.checkout("acme/popup-acme").create({})
     snippet = checkout_snippet(session, SblOptions(storefront="acme.onfastspring.com/popup-acme"))
-    assert f'var fscSession = {{"checkout":"{session.id}"}};' in snippet
+    assert f'(window,document,"session",{{"checkout":"{session.id}"}});' in snippet
     assert f'"push",{{"checkout":"{session.id}"}});' in checkout_call(session)
     assert session.redirect_url == f"https://acme.onfastspring.com/session/{session.id}"
 

@@ -137,6 +137,21 @@ def test_pull_handles_marks_and_leaves_the_declined(
     assert pull_events(client, _since(), lambda event: True).fetched == 0
 
 
+def test_pull_sees_the_newest_event_whatever_the_client_clock_says(
+    fake: FakeFastSpring, data: FakeResources, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ``until`` the window ends at FastSpring's now, not the client's: an event
+    created just now is pulled even when the client clock runs behind (or reads the same
+    millisecond the event was created in)."""
+    import sblgen.api.events_api as events_api
+
+    event = data.add_event("order.completed", {"order": "o-new"})
+    behind = datetime.now(UTC) - timedelta(seconds=30)
+    monkeypatch.setattr(events_api, "_now", lambda: behind)
+    result = pull_events(client, _since(), lambda event: True)
+    assert result.processed == (event["id"],)
+
+
 def test_pull_next_to_a_webhook_receiver(
     fake: FakeFastSpring, data: FakeResources, client: Client
 ) -> None:

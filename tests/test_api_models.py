@@ -260,7 +260,8 @@ def test_response_ignores_unknown_fields_and_hands_off() -> None:
         "https://acme.onfastspring.com/acme/session/Xy12AbCdEf34GhIj"
     )
     snippet = checkout_snippet(response, SblOptions(storefront="acme.onfastspring.com/popup-acme"))
-    assert '<script>var fscSession = {"checkout":"Xy12AbCdEf34GhIj"};</script>' in snippet
+    assert "<script>var fscSession = (function(" in snippet
+    assert '(window,document,"session",{"checkout":"Xy12AbCdEf34GhIj"});</script>' in snippet
     iso = SessionResponse.model_validate({"id": "X" * 12, "expires": "2026-12-31T00:00:00"})
     assert iso.expires is not None and iso.expires.tzinfo is not None
 

@@ -39,6 +39,31 @@ def test_create_session(
     assert 'id="fsc-api"' in text
 
 
+def test_create_session_with_an_id_the_sbl_cannot_open(
+    fake: FakeFastSpring,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The session exists once FastSpring answered: the command prints its id and exits 0,
+    then says why the id cannot be handed to the browser (the SBL's > 10 characters rule)."""
+    request = tmp_path / "r.json"
+    request.write_text('{"account": "acc-1234", "items": [{"product": "falcon"}]}')
+    # FastSpring's ids are long; the fake answers with one the SBL would not open.
+    monkeypatch.setattr(fake, "next_id", lambda prefix: "SHORT12345")
+    for extra in ([], ["--storefront", "acme.onfastspring.com/popup-acme"]):
+        assert main(["api", "create-session", str(request), *extra]) == 0
+        captured = capsys.readouterr()
+        assert captured.out.splitlines()[0] == "id: SHORT12345"
+        assert "fsc-api" not in captured.out and "fscSession" not in captured.out
+        assert captured.err.splitlines() == [
+            "sblgen: the session was created, but its id cannot be handed to the browser: "
+            "'SHORT12345' cannot be handed to the SBL as a session id: the SBL treats a "
+            "checkout string of 10 characters or fewer as a plain 'open checkout' and drops "
+            "it; pass the 'id' returned by the Sessions API."
+        ]
+
+
 def test_create_session_errors(
     fake: FakeFastSpring, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

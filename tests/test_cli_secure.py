@@ -57,7 +57,7 @@ def test_encrypt_stdin_and_test_mode(
     monkeypatch.setattr(sys, "stdin", io.StringIO('{"coupon": "SPRING"}'))
     code, out, _ = _run(["secure", "encrypt", "--test-mode", "-"], capsys)
     assert code == 0
-    assert json.loads(out) == {"payload": {"coupon": "SPRING"}, "key": ""}
+    assert json.loads(out) == {"payload": {"coupon": "SPRING"}}
 
 
 def test_encrypt_password_env(

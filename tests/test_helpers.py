@@ -48,7 +48,8 @@ def test_install_adds_globals_and_filter() -> None:
     env = jinja2.Environment(autoescape=True)
     assert helpers.install(env) is env
     assert set(helpers.as_globals()) <= set(env.globals)
-    assert env.globals["sbl_button"] is render.button
+    html = env.from_string("{{ sbl_button('Buy', product='p') }}").render()
+    assert html == render.button("Buy", product="p")
     assert env.filters["sbl_json"] is SblHelpers.json
     assert SblHelpers.json(Session(coupon="X")) == '{"coupon":"X"}'
     assert SblHelpers.json({"a": "é"}) == '{"a": "é"}'

@@ -64,7 +64,8 @@ def test_starter_template_with_csp_nonce() -> None:
     html = response.content.decode()
     header = response["Content-Security-Policy"]
     nonce = header.split("'nonce-")[1].split("'")[0]
-    assert f'<script nonce="{nonce}">var fscSession = {SESSION.to_json()};</script>' in html
+    assert f'<script nonce="{nonce}">var fscSession = (function(' in html
+    assert f'(window,document,"session",{SESSION.to_json()});</script>' in html
     assert 'id="fsc-api"' in html and 'data-access-key="K"' in html
     assert f'nonce="{nonce}"></script>' in html
     assert 'data-fsc-item-path-value="pro-plan"' in html
@@ -260,3 +261,24 @@ def test_sbl_script_secure_is_embeds_secure() -> None:
     )
     options = SblOptions(storefront="acme.test.onfastspring.com/popup-acme", access_key="K")
     assert html == embed(options, session=SESSION, secure=secure, with_buttons=False)
+
+
+def test_one_value_input_of_a_kind_per_render() -> None:
+    """The SBL reads only the first data-fsc-<tag>-value on a page: a second one is refused
+    (per render, included templates counted), with_input=False reads the first."""
+    from sblgen import RenderError
+
+    ok = Template(
+        "{% load sblgen %}{% sbl_button 'Apply' actions='Promocode' %}"
+        "{% sbl_button 'Again' actions='Promocode' with_input=False %}"
+        "{% sbl_embedded_container %}"
+    )
+    html = ok.render(Context({}))
+    assert html.count("data-fsc-promocode-value") == 1
+    assert html.endswith('<div id="fsc-embedded-checkout-container"></div>')
+    assert ok.render(Context({})) == html  # a new render counts from zero
+    twice = Template(
+        "{% load sblgen %}{% sbl_button 'A' actions='TaxId' %}{% sbl_button 'B' actions='TaxId' %}"
+    )
+    with pytest.raises(RenderError, match="already has an input data-fsc-taxid-value"):
+        twice.render(Context({}))

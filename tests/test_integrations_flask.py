@@ -40,7 +40,8 @@ def _app(**config: object) -> Flask:
 def test_starter_template_with_nonce() -> None:
     html = _app(SBLGEN_ACCESS_KEY="K").test_client().get("/checkout").get_data(as_text=True)
     assert (
-        f'<script nonce="Zmxhc2stbm9uY2U=">var fscSession = {SESSION.to_json()};</script>' in html
+        '<script nonce="Zmxhc2stbm9uY2U=">var fscSession = (function(' in html
+        and f'(window,document,"session",{SESSION.to_json()});</script>' in html
     )
     assert 'data-access-key="K"' in html and 'nonce="Zmxhc2stbm9uY2U="></script>' in html
     assert 'data-fsc-item-quantity-value="2"' in html

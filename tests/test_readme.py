@@ -20,6 +20,7 @@ import pytest
 from sblgen import CheckoutBuilder
 from sblgen.cli import main
 from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring
+from sblgen.testing.resources import resources
 from sblgen.webhooks import sign
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +83,7 @@ def test_readme_has_examples() -> None:
 def test_python_examples_run_in_order(
     scratch: tuple[Path, FakeFastSpring], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder, _ = scratch
+    folder, server = scratch
     (folder / "keys").mkdir()
     shutil.copy(KEYS / "test-privatekey.pem", folder / "keys" / "privatekey.pem")
     shutil.copy(KEYS / "test-publicCert.pem", folder / "keys" / "publicCert.pem")
@@ -91,11 +92,24 @@ def test_python_examples_run_in_order(
         # What the webhook example's comments say a view passes in.
         "raw_body": WEBHOOK_BODY,
         "headers": {"X-FS-Signature": sign(WEBHOOK_BODY, WEBHOOK_SECRET)},
+        # What "After the purchase" says the page posts: a completed test order's id.
+        "order_id": resources(server).add_order(live=False)["order"],
     }
     for number, code in enumerate(readme_blocks("python")):
         exec(compile(code, f"README.md python block {number}", "exec"), namespace)  # noqa: S102
+    # "After the purchase": confirmed once, the forged id refused, the webhook and the pulled
+    # event that follow grant nothing again.
+    assert (namespace["reply"].status_code, namespace["forged"].get_json()["check"]) == (
+        200,
+        "found",
+    )
+    assert namespace["result"].summary() == "1 fetched, 1 processed, 0 declined, 0 not marked"
+    out = capsys.readouterr().out
+    assert [line for line in out.splitlines() if line.startswith("grant")] == [
+        f"grant {namespace['order_id']} ['pro-monthly']"
+    ]
     # The 30-second example prints what its comment shows.
-    first = capsys.readouterr().out.splitlines()[0]
+    first = out.splitlines()[0]
     comment = next(x for x in readme_blocks("python")[0].splitlines() if x.startswith("# {"))
     shown = comment.removeprefix("# ").removesuffix("...}")
     assert first.startswith(shown)
@@ -104,8 +118,13 @@ def test_python_examples_run_in_order(
 def test_command_lines_run(
     scratch: tuple[Path, FakeFastSpring], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder, _ = scratch
-    substitutions: dict[str, str] = {"PRODUCT_PATH": "addon"}
+    folder, server = scratch
+    order = resources(server).add_order(live=False)
+    substitutions: dict[str, str] = {
+        "PRODUCT_PATH": "addon",
+        "ORDER_ID": order["order"],
+        "ACCOUNT_ID": order["account"],
+    }
     served = []
     for line in command_lines():
         for placeholder, value in substitutions.items():

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from sblgen import (
+    Product,
     RenderError,
     SblOptions,
     SecureRequest,
@@ -57,7 +58,27 @@ GOLDEN_CASES: dict[str, Any] = {
         "Set", product="pro-plan", actions="Update", quantity_src="qty", css_class="btn"
     ),
     "button/link_quantity.html": lambda: button(
-        "Two", product="pro-plan", actions=["Add"], quantity=2, element="a"
+        "Two", product="pro-plan", actions=["Update"], quantity=2, element="a"
+    ),
+    "button/remove.html": lambda: button("Remove", product="pro-plan", actions="Remove"),
+    "button/promocode.html": lambda: button("Apply", actions="Promocode", preset="SPRING"),
+    "button/promocode_no_input.html": lambda: button(
+        "Apply", actions=["Promocode", "Checkout"], with_input=False
+    ),
+    "button/postal_code.html": lambda: button(
+        "Set", actions="PostalCode", input_label="ZIP code", preset="93101"
+    ),
+    "button/tax_id.html": lambda: button("Set", actions="TaxId"),
+    "button/recognize.html": lambda: button(
+        "Continue",
+        actions=["Recognize", "Checkout"],
+        preset={"email": "ann@example.com"},
+        input_label={"firstname": "Given name"},
+    ),
+    "button/clean_checkout.html": lambda: button(
+        "Start over",
+        actions=["Clean", "Checkout"],
+        options=SblOptions(storefront=TEST_SHOP, continuous=True),
     ),
     "button/session_id.html": lambda: button(
         "Pay", actions="Checkout", session_id="Xy12AbCdEf34GhIj"
@@ -65,6 +86,9 @@ GOLDEN_CASES: dict[str, Any] = {
     "button/view_cart.html": lambda: button("Cart", actions="ViewCart"),
     "buttons/session.html": lambda: buttons(SESSION),
     "buttons/checkout_id.html": lambda: buttons(Session(checkout="Xy12AbCdEf34GhIj")),
+    "buttons/quantity_zero.html": lambda: buttons(
+        Session(products=[Product(path="gone", quantity=0), Product(path="kept", quantity=3)])
+    ),
     "embed/inline.html": lambda: embed(TEST_SHOP, session=SESSION),
     "embed/nonce_secure.html": lambda: embed(
         KEYED, session=SESSION, secure=PLAIN_SECURE, nonce="abc123"
@@ -73,6 +97,15 @@ GOLDEN_CASES: dict[str, Any] = {
         SblOptions(storefront=TEST_SHOP, mode="external"), session=SESSION
     ),
     "embed/tag_only.html": lambda: embed(LIVE_SHOP),
+    "embed/whole_page.html": lambda: embed(TEST_SHOP, session=SESSION, paste_safe=False),
+    "embed/embedded.html": lambda: embed(
+        "acme.test.onfastspring.com/embedded-acme", session=SESSION, label="Add {path}"
+    ),
+    "embed/embedded_external.html": lambda: embed(
+        SblOptions(storefront="acme.test.onfastspring.com/embedded-acme", mode="external"),
+        session=SESSION,
+    ),
+    "script_tag/plain.html": lambda: script_tag(SblOptions(storefront=TEST_SHOP, loading=None)),
 }
 
 
@@ -150,10 +183,9 @@ def test_any_text_stays_data(text: str, key: str) -> None:
         assert "<!--" not in lowered
         assert "<script" not in lowered
         start, end = body.index("{"), body.rindex("}") + 1
-        if body.startswith("var fscSession"):
-            json_text = body[start:end]
-        elif body.startswith("("):
-            json_text = body[body.index(',"push",') + len(',"push",') : body.rindex(")")]
+        marker = next((m for m in (',"session",', ',"push",') if m in body), None)
+        if marker is not None:
+            json_text = body[body.index(marker) + len(marker) : body.rindex(")")]
         else:
-            json_text = body
+            json_text = body[start:end]
         assert json.loads(json_text) == session.to_dict()

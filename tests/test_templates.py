@@ -10,7 +10,8 @@ from sblgen import LOADER_PATH, SblOptions, loader_js, push, script_tag, session
 from sblgen import _templates as templates
 from sblgen._templates import Memo
 from sblgen.escape import model_json
-from tests.render_cases import ALL_OPTIONS, SESSION, TEST_SHOP
+from sblgen.render import _merged_session
+from tests.render_cases import ALL_OPTIONS, KEYED, SESSION, TEST_SHOP
 
 
 def test_frames_equal_full_template_render() -> None:
@@ -19,6 +20,14 @@ def test_frames_equal_full_template_render() -> None:
     for nonce in (None, "abc123"):
         full = templates.render("session_init.html", nonce=nonce, data=Markup(data))
         assert session_init(SESSION, nonce=nonce) == full
+        full = templates.render(
+            "session_merge.html",
+            nonce=nonce,
+            apply=templates.apply_js(),
+            op="session",
+            data=Markup(data),
+        )
+        assert _merged_session(SESSION, KEYED, nonce) == full
         full = templates.render(
             "apply.html", nonce=nonce, apply=templates.apply_js(), op="push", data=Markup(data)
         )
@@ -29,7 +38,7 @@ def test_frames_equal_full_template_render() -> None:
         src=options.script_src,
         attrs=options.data_attributes(),
         nonce="n0nce",
-        loading="async",
+        loading=options.loading,
     )
     assert script_tag(options, nonce="n0nce") == full
 

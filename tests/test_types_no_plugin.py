@@ -40,6 +40,7 @@ from collections.abc import Mapping
 
 raw_body: bytes = b""
 headers: Mapping[str, str] = {}
+order_id: str = ""  # what the "After the purchase" page posts
 '''
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -146,14 +147,36 @@ def _create_session(args: argparse.Namespace) -> int:
     )
     with _client(v1=True, timeout=args.timeout) as client:
         response = client.create_session(request)
+    # The session exists now: whatever follows is reported, never a failed command.
     print(f"id: {response.id}")
     print(f"expires: {response.expires.isoformat() if response.expires else 'unknown'}")
-    if options is not None:
-        print(f"hosted checkout: {response.hosted_url(options.storefront)}")
-        print(checkout_snippet(response, options))
-    else:
-        print(session_init(response.checkout_session()))
+    try:
+        if options is not None:
+            hosted = response.hosted_url(options.storefront)
+            snippet = checkout_snippet(response, options)
+            print(f"hosted checkout: {hosted}")
+            print(snippet)
+        else:
+            print(session_init(response.checkout_session()))
+    except ValueError as err:  # StorefrontError, RenderError and ValidationError are too
+        print(
+            f"sblgen: the session was created, but its id cannot be handed to the browser: "
+            f"{_reason(err)}",
+            file=sys.stderr,
+        )
     return EXIT_OK
+
+
+def _reason(err: ValueError) -> str:
+    """The one-line reason in ``err`` (a pydantic error's first message)."""
+    from pydantic import ValidationError
+
+    if isinstance(err, ValidationError):
+        return str(err.errors(include_url=False)[0]["msg"]).removeprefix("Value error, ")
+    text = str(err)
+    for prefix in ("checkout_snippet: ",):
+        text = text.removeprefix(prefix)
+    return text
 
 
 def _v2(args: argparse.Namespace) -> int:

@@ -47,6 +47,11 @@ def register(commands: Any) -> None:
     parser.add_argument("--mode", choices=("inline", "external"), default="inline")
     parser.add_argument("--continuous", action="store_true", help='data-continuous="true"')
     parser.add_argument("--no-buttons", action="store_true", help="omit the product buttons")
+    parser.add_argument(
+        "--label",
+        metavar="TEXT",
+        help="the buttons' text ({path} and {quantity} are replaced; default 'Buy {path}')",
+    )
     parser.set_defaults(handler=_render)
 
 
@@ -75,6 +80,7 @@ def _render(args: argparse.Namespace) -> int:
     session = Session.model_validate(load_data(args.session)) if args.session else None
     secure = SecureRequest.model_validate(load_data(args.secure)) if args.secure else None
     _check_flags(options, session, secure)
+    _check_label(args.label, None if args.no_buttons else session)
     print(
         embed(
             options,
@@ -82,6 +88,7 @@ def _render(args: argparse.Namespace) -> int:
             secure=secure,
             with_buttons=not args.no_buttons,
             nonce=args.nonce,
+            label=args.label,
         )
     )
     if args.mode == "external":
@@ -120,3 +127,22 @@ def _check_flags(
                 f"{flag}: secure payloads are ignored without data-access-key; add "
                 "--access-key KEY (the access key from the FastSpring app)."
             )
+
+
+def _check_label(label: str | None, session: Session | None) -> None:
+    """``--label`` is the buttons' text: refused where there are no buttons, or where it
+    names a field other than {path} and {quantity}."""
+    if label is None:
+        return
+    if session is None or not (session.products or isinstance(session.checkout, str)):
+        raise InputFileError(
+            "--label: the snippet has no buttons (they come from the --session products, "
+            "or its checkout session id); drop --label, or give --session."
+        )
+    try:
+        label.format(path="pro-plan", quantity=1)
+    except (KeyError, IndexError, ValueError, AttributeError) as err:
+        raise InputFileError(
+            f"--label: {label!r} cannot be filled in ({type(err).__name__}: {err}); use "
+            "{path} and {quantity} only, and write a literal brace as {{ or }}."
+        ) from None

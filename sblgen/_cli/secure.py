@@ -123,10 +123,11 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def _encrypt(args: argparse.Namespace) -> int:
-    from sblgen.payload import SecurePayload
+    from sblgen.payload import payload_model
     from sblgen.secure_request import SecureRequest
 
-    payload = SecurePayload.model_validate(load_data(args.payload))
+    # A secure payload, or an authenticate payload ({"account", "timestamp"}).
+    payload = payload_model(load_data(args.payload))
     if args.test_mode:
         request = SecureRequest.plaintext(payload)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -137,6 +138,14 @@ def _build(args: argparse.Namespace) -> int:
         follow_symlinks=args.follow_symlinks,
     )
     print(f"built {result.pages} pages into {result.out_dir}")
+    if result.prices is not None:  # [prices]: say where they came from, and how old
+        print(f"sblgen: {result.prices.note}", file=sys.stderr)
+        for product, country in result.prices.missing:
+            print(
+                f"sblgen: no FastSpring price for {product!r} in {country}; the page shows "
+                "the catalog's price",
+                file=sys.stderr,
+            )
     return EXIT_OK
 
 

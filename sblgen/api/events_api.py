@@ -209,10 +209,10 @@ class _EventCalls:
         self, since: datetime, handle: EventHandler, *, until: datetime | None = None
     ) -> Op[PullResult]:
         """Fetch the unprocessed events created since ``since`` (up to ``until``, default
-        now), pass each to ``handle`` and mark those it returns ``True`` for (see
+        FastSpring's own now, so that a client clock running behind never hides the newest
+        events), pass each to ``handle`` and mark those it returns ``True`` for (see
         :func:`pull_events`)."""
-        stop = until or _now()
-        query = events_query(begin=since, end=stop)
+        query = events_query(begin=since, end=until)
         pages = paginate(lambda page: _page_call("/events/unprocessed", query, page), _events_of)
         events: list[ApiEvent] = yield from collect(pages)
         seen: set[str] = set()

@@ -283,8 +283,14 @@ class SessionResponse(ResponseModel):
     items: list[ResponseItem] | None = None
 
     def checkout_session(self) -> Session:
-        """``Session(checkout=<id>)``: what the browser needs to open this session."""
-        return Session(checkout=self.id)
+        """``Session(checkout=<id>)``: what the browser needs to open this session.
+
+        The SBL's rule for a session id applies here: an id of 10 characters or fewer
+        raises :class:`ValueError` saying why (the SBL would not open it).
+        """
+        from sblgen.types import session_id
+
+        return Session(checkout=session_id(self.id))
 
     def hosted_url(self, storefront: Storefront | str) -> str:
         """The hosted checkout page for web storefronts (redirect the buyer there)."""

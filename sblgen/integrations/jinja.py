@@ -5,8 +5,8 @@
 ...               options=SblOptions(storefront="acme.test.onfastspring.com/popup-acme"))
 >>> print(env.from_string(
 ...     "{{ sbl_script(session={'products': [{'path': 'pro-plan'}]}) }}").render())
-<script>var fscSession = {"products":[{"path":"pro-plan","quantity":1}]};</script>
-<script id="fsc-api" src="https://sbl.onfastspring.com/sbl/1.0.3/fastspring-builder.min.js" type="text/javascript" data-storefront="acme.test.onfastspring.com/popup-acme"></script>
+<script>var fscSession = (function(w,d,o,a){...})(window,document,"session",{"products":[{"path":"pro-plan","quantity":1}]});</script>
+<script id="fsc-api" src="https://sbl.onfastspring.com/sbl/1.0.3/fastspring-builder.min.js" type="text/javascript" data-storefront="acme.test.onfastspring.com/popup-acme" defer></script>
 >>> print(env.from_string('{{ sbl_item_price("pro-plan", "$49.00") }}').render())
 <span data-fsc-item-path="pro-plan" data-fsc-item-price>$49.00</span>
 
@@ -19,7 +19,11 @@ Globals installed:
   any), loader (external mode) and the SBL tag;
 - ``sbl_session(session, nonce=None)``, ``sbl_push(session, nonce=None)``,
   ``sbl_secure(request, nonce=None)``;
-- ``sbl_button(label, **kw)``, ``sbl_buttons(session, **kw)``, ``sbl_loader(nonce=None)``;
+- ``sbl_button(label, **kw)``, ``sbl_buttons(session, **kw)``, ``sbl_loader(nonce=None)``
+  (a second value input of a kind in one render, which the SBL would never read, is
+  refused);
+- ``sbl_embedded_container()``: where an embedded storefront draws checkout (``sbl_script``
+  adds it at its own place for embedded storefronts);
 - display directives (:mod:`sblgen.display`), live prices and cart state with the text to
   show without JavaScript: ``sbl_item_price(product, fallback)``, ``sbl_item_display``,
   ``sbl_item_price_total``, ``sbl_item_discount``, ``sbl_item_total``,

@@ -18,7 +18,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -32,6 +32,7 @@ from sblgen.site.config import SITE_FILE, Site, load_site, output_path
 from sblgen.site.links import walk_files
 from sblgen.site.output import check_replaceable, signals_clean_up, staged_output
 from sblgen.site.pages import environment, render_page
+from sblgen.site.prices import PriceTable, load_prices
 
 __all__ = ["BuildResult", "build_site"]
 
@@ -43,10 +44,11 @@ _Job = tuple[int, str | None, str | None]  # (index in pages, language, country)
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build wrote."""
+    """What a build wrote (and, with ``[prices]``, where its prices came from)."""
 
     out_dir: Path
     pages: int
+    prices: PriceTable | None = field(default=None, repr=False)
 
 
 def _write(target: Path, out: str, html: str) -> None:
@@ -65,11 +67,17 @@ def _progress(done: int, total: int) -> None:
 
 # ------------------------------------------------------------------------ parallel build
 
-_worker: tuple[Site, jinja2.Environment, Path] | None = None
+_worker: tuple[Site, jinja2.Environment, Path, PriceTable | None] | None = None
 _worker_today: AbstractContextManager[None] | None = None
 
 
-def _init_worker(site_dir: str, target: str, day: _dt.date, follow_symlinks: bool) -> None:
+def _init_worker(
+    site_dir: str,
+    target: str,
+    day: _dt.date,
+    follow_symlinks: bool,
+    prices: PriceTable | None = None,
+) -> None:
     global _worker, _worker_today
     from sblgen.dates import frozen_today
 
@@ -79,24 +87,31 @@ def _init_worker(site_dir: str, target: str, day: _dt.date, follow_symlinks: boo
     _worker_today = frozen_today(day)
     _worker_today.__enter__()
     site = load_site(site_dir)
-    _worker = (site, environment(site, follow_symlinks=follow_symlinks), Path(target))
+    _worker = (site, environment(site, follow_symlinks=follow_symlinks), Path(target), prices)
 
 
 def _build_chunk(jobs: Sequence[_Job]) -> int:
     if _worker is None:  # pragma: no cover
         raise RuntimeError("worker not initialised")
-    site, env, target = _worker
+    site, env, target, prices = _worker
     for index, language, country in jobs:
-        out, html = render_page(site, env, index, site.config.pages[index], language, country)
+        page = site.config.pages[index]
+        out, html = render_page(site, env, index, page, language, country, prices)
         _write(target, out, html)
     return len(jobs)
 
 
 def _build_parallel(
-    site: Site, tmp: Path, jobs: list[_Job], count: int, show: bool, follow_symlinks: bool
+    site: Site,
+    tmp: Path,
+    jobs: list[_Job],
+    count: int,
+    show: bool,
+    follow_symlinks: bool,
+    prices: PriceTable | None = None,
 ) -> None:
     done = 0
-    setup = (str(site.root), str(tmp), today(), follow_symlinks)
+    setup = (str(site.root), str(tmp), today(), follow_symlinks, prices)
     with process_pool(count, _init_worker, setup) as pool:
         try:
             work = chunks(jobs, count, per_worker=8, least=50)
@@ -111,12 +126,17 @@ def _build_parallel(
 
 
 def _build_serial(
-    site: Site, tmp: Path, jobs: list[_Job], show: bool, follow_symlinks: bool
+    site: Site,
+    tmp: Path,
+    jobs: list[_Job],
+    show: bool,
+    follow_symlinks: bool,
+    prices: PriceTable | None = None,
 ) -> None:
     env = environment(site, follow_symlinks=follow_symlinks)
     for done, (index, language, country) in enumerate(jobs, 1):
         page = site.config.pages[index]
-        path, html = render_page(site, env, index, page, language, country)
+        path, html = render_page(site, env, index, page, language, country, prices)
         _write(tmp, path, html)
         if show and (done % 100 == 0 or done == len(jobs)):
             _progress(done, len(jobs))
@@ -234,17 +254,18 @@ def build_site(
     static = _static_files(site, follow_symlinks)
     _check_collisions(site, static)
     check_replaceable(out, lambda: _planned_files(site, static), force)
+    prices = load_prices(site)  # with [prices]: fetched from FastSpring, or the cache
     jobs = [(index, language, country) for index, _page, language, country in site.expand()]
     show = sys.stderr.isatty() if progress is None else progress
     with signals_clean_up(), staged_output(out) as tmp:
         try:
             count = workers or os.cpu_count() or 1
             if count > 1 and len(jobs) >= _PARALLEL_THRESHOLD:
-                _build_parallel(site, tmp, jobs, count, show, follow_symlinks)
+                _build_parallel(site, tmp, jobs, count, show, follow_symlinks, prices)
             else:
-                _build_serial(site, tmp, jobs, show, follow_symlinks)
+                _build_serial(site, tmp, jobs, show, follow_symlinks, prices)
             _copy_static(site, tmp, static)
         finally:
             if show:
                 print(file=sys.stderr)
-    return BuildResult(out, len(jobs))
+    return BuildResult(out, len(jobs), prices)

@@ -34,6 +34,7 @@ from pydantic import (
 )
 
 from sblgen._model import error_lines
+from sblgen.codes import country_code
 from sblgen.dates import today
 from sblgen.errors import SiteError
 from sblgen.limits import LimitError, loads_toml
@@ -48,6 +49,7 @@ __all__ = [
     "Link",
     "Localize",
     "PageSpec",
+    "PricesConfig",
     "Site",
     "SiteConfig",
     "SiteInfo",
@@ -246,6 +248,31 @@ class PageSpec(_Strict):
         return _check_file_name(value)
 
 
+class PricesConfig(_Strict):
+    """``[prices]``: fetch each page's localized prices from FastSpring when the site is
+    built (credentials from the environment only), cached for builds without network
+    (:mod:`sblgen.site.prices`)."""
+
+    #: The country whose prices pages without one show.
+    country: str = "US"
+    #: The cache file, relative to the site folder (or absolute).
+    cache: str = ".sblgen-prices.json"
+    #: Refuse a cache older than this many days when FastSpring cannot be asked.
+    max_age_days: Annotated[float, Field(gt=0)] | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        return country_code(value)
+
+    @field_validator("cache")
+    @classmethod
+    def _cache_file(cls, value: str) -> str:
+        if not value:
+            raise ValueError("give a file name, such as '.sblgen-prices.json'.")
+        return _check_file_name(value)
+
+
 class SiteConfig(_Strict):
     """The whole ``site.toml``."""
 
@@ -253,6 +280,8 @@ class SiteConfig(_Strict):
     sbl: dict[str, Any] = {}
     catalog: dict[str, CatalogProduct] = {}
     pages: Annotated[list[PageSpec], Field(min_length=1)]
+    #: Opt in to build-time prices from FastSpring.
+    prices: PricesConfig | None = None
 
 
 @dataclass(frozen=True)

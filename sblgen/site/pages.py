@@ -17,7 +17,7 @@ page's context, and template errors as one line naming the template file and lin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 import jinja2
@@ -28,6 +28,7 @@ from sblgen.errors import SblgenError, SiteError
 from sblgen.helpers import SblHelpers
 from sblgen.site.config import SITE_FILE, PageSpec, Site, output_path, page_session
 from sblgen.site.links import check_inside
+from sblgen.site.prices import PagePrice, PriceTable, page_country, priced_products
 
 __all__ = ["environment", "render_page"]
 
@@ -73,18 +74,28 @@ def render_page(
     page: PageSpec,
     language: str | None,
     country: str | None,
+    prices: PriceTable | None = None,
 ) -> tuple[str, str]:
-    """One output page: (its path relative to the output folder, its HTML)."""
+    """One output page: (its path relative to the output folder, its HTML). With build-time
+    ``prices`` (:mod:`sblgen.site.prices`), products show their price in the page's
+    country."""
     out = output_path(page, language, country)
     session = page_session(site, index, page, language, country)
     depth = len(PurePosixPath(out).parts) - 1
+    products = [(name, site.config.catalog[name]) for name in page.products]
+    shown: Mapping[str, PagePrice] = {}
+    if prices is not None and site.config.prices is not None:
+        shown = prices.for_country(page_country(site.config.prices, country, page.session))
+        products = priced_products(products, shown)
     context = {
         "site": site.config.site,
         "page": page,
         "session": session,
         "options": site.options,
         "catalog": site.config.catalog,
-        "products": [(name, site.config.catalog[name]) for name in page.products],
+        "products": products,
+        "prices": shown,
+        "prices_fetched": prices.fetched if prices is not None else None,
         "language": language or site.config.site.lang,
         "country": country,
         "root": "../" * depth,

@@ -51,7 +51,7 @@
 
   function describeSecure(secure) {
     if (!secure) return null;
-    if (secure.key === "" && typeof secure.payload === "object") {
+    if (!secure.key && typeof secure.payload === "object") {
       return { "test-mode payload (decoded)": secure.payload };
     }
     return { "encrypted payload": String(secure.payload).length + " base64 chars",
@@ -149,11 +149,104 @@
     };
   });
   w.fastspring = { builder: builder };
+  // What the real SBL would send for a markup action (SBL behaviour §4): which elements it
+  // binds, how each action reads its values, how the pushes of one click merge into one
+  // request, and what an empty value means. record.clicks keeps {request, put, lines}.
+  var BOUND = ["Add", "Update", "Remove", "Replace", "Promocode", "Reset", "Recognize",
+    "PostalCode", "Checkout", "PaypalCheckout", "TaxId", "ViewCart"];
+  var EMPTY = { coupon: "removes the coupon", postalCode: "clears the postal code",
+    taxId: "clears the tax id" };
+  function q(v) {
+    return v === null ? "null" : "'" + String(v).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'";
+  }
+  function find(tag, path) {
+    var sel = "[data-fsc-" + tag + "-value]" +
+      (path ? "[data-fsc-item-path-value='" + String(path).replace(/'/g, "\\'") + "']" : "");
+    var el = d.querySelector(sel);
+    return { value: el ? el.value || el.innerHTML || "" : "", missing: !el, tag: tag };
+  }
+  function quantity(el, path) {
+    var own = el.getAttribute("data-fsc-item-quantity-value"), src = el.getAttribute("data-fsc-quantity-src");
+    var v;
+    if (el.tagName.toLowerCase() === "input" && (el.type || "").toLowerCase() === "checkbox" && !el.checked) return 0;
+    if (own !== null && Number(own) > 0) v = own;
+    else if (src) {
+      var s = d.getElementById(src);
+      if (!s) return { error: "no element with id " + q(src) + " (the SBL throws)" };
+      var tag = s.tagName.toLowerCase(), st = (s.type || "").toLowerCase();
+      if ((tag === "input" && st !== "checkbox") || tag === "select") v = s.value;
+      else if (tag === "input" && st === "checkbox") v = s.checked ? 1 : 0;
+      else if (Number(s.getAttribute("data-fsc-item-quantity-value")) > 0) v = s.getAttribute("data-fsc-item-quantity-value");
+      else v = find("item-quantity", path).value;
+    } else v = find("item-quantity", path).value;
+    var n = parseInt(v || 1, 10);
+    return isNaN(n) ? null : n;
+  }
+  function wouldSend(el) {
+    var attr = el.getAttribute("data-fsc-action") || "", path = el.getAttribute("data-fsc-item-path-value");
+    var names = attr.indexOf(",") > -1 ? attr.split(",").map(function (a) { return a.trim(); }) : [attr.trim()];
+    if (attr.indexOf(",") < 0 && BOUND.indexOf(names[0]) < 0) {
+      return { request: null, put: null,
+        lines: ["not bound by the SBL (" + q(attr) + " alone is not a bound action): this click sends nothing"] };
+    }
+    var put = {}, lines = [], products = [], finalize = false, reset = false, session = null;
+    function value(key, found, into) {
+      (into || put)[key] = found.value;
+      var line = key + ": " + q(found.value);
+      if (found.value === "" && EMPTY[key]) line += " (" + EMPTY[key] + ")";
+      if (found.missing) line += " [no data-fsc-" + found.tag + "-value element on the page]";
+      lines.push(line);
+    }
+    names.forEach(function (name) {
+      if (name === "Add" || name === "Replace") {
+        products.push({ path: path, quantity: null });
+        if (name === "Replace") lines.push("Replace runs Add: nothing is removed");
+      } else if (name === "Update") {
+        var n = quantity(el, path);
+        if (n && n.error) lines.push("Update: " + n.error); else products.push({ path: path, quantity: n });
+      } else if (name === "Remove") products.push({ path: path, quantity: 0 });
+      else if (name === "Promocode") value("coupon", find("promocode"));
+      else if (name === "PostalCode") value("postalCode", find("postalcode"));
+      else if (name === "TaxId") value("taxId", find("taxid"));
+      else if (name === "Recognize") {
+        put.paymentContact = {};
+        value("email", find("email"), put.paymentContact);
+        value("firstName", find("firstname"), put.paymentContact);
+        value("lastName", find("lastname"), put.paymentContact);
+      } else if (name === "Reset") { reset = true; lines.push("reset: a new, empty cart"); }
+      else if (name === "Clean") lines.push("clean: the continuous session is reset when checkout opens");
+      else if (name === "ViewCart") { put.cartViewEnabled = true; finalize = true; }
+      else if (name === "PaypalCheckout") { put.paymentMethod = "paypal"; finalize = true; }
+      else if (name === "Checkout") {
+        var id = find("session").value;
+        if (id.length > 10) session = id; else finalize = true;
+      } else lines.push(q(name) + ": not an SBL action, ignored");
+    });
+    if (session) {
+      return { request: "open " + session, put: null,
+        lines: ["checkout: " + q(session) + " (opens that Sessions API session; nothing is sent to /builder)"] };
+    }
+    // returnMeaningful: the last line per path wins, in reverse order (SBL behaviour §2.2).
+    var seen = {}, items = [];
+    products.reverse().forEach(function (p) { if (!seen[p.path]) { seen[p.path] = 1; items.push(p); } });
+    if (items.length) put = Object.assign({ items: items }, put);
+    items.forEach(function (p) {
+      lines.unshift("item " + q(p.path) + ", quantity " + p.quantity +
+        (p.quantity === null ? " (null: the catalog's default quantity)" : p.quantity === 0 ? " (0 removes it)" : ""));
+    });
+    var request = finalize ? "POST /builder/finalize" :
+      Object.keys(put).length ? "POST /builder" : reset ? "GET /builder" : "POST /builder";
+    if (finalize) lines.push("checkout: finalizes the cart and opens checkout");
+    lines.push("one request: " + request);
+    return { request: request, put: put, lines: lines };
+  }
   d.addEventListener("click", function (event) {
     var el = event.target.closest ? event.target.closest("[data-fsc-action]") : null;
     if (el) {
-      entry("markup action " + el.getAttribute("data-fsc-action"),
-            { product: el.getAttribute("data-fsc-item-path-value") });
+      var sends = wouldSend(el);
+      record.clicks = (record.clicks || []).concat([sends]);
+      entry("markup action " + el.getAttribute("data-fsc-action") + ": the SBL would send",
+            sends.put ? { put: sends.put, notes: sends.lines } : sends.lines);
     }
   });
   if (d.body) build(); else d.addEventListener("DOMContentLoaded", build);

@@ -23,7 +23,7 @@ from sblgen import (
     secure,
     session_init,
 )
-from tests.browser.harness import PageServer, page_html, wait_for_sbl
+from tests.browser.harness import USING_STANDIN, PageServer, page_html, wait_for_sbl
 from tests.hostile import hostile_session
 
 pytestmark = pytest.mark.browser
@@ -106,14 +106,18 @@ def test_push_injected_after_load(page: Any, page_server: PageServer) -> None:
     assert page.evaluate("window.__sbl.calls") == [["push", SESSION.to_dict()]]
 
 
+@pytest.mark.skipif(not USING_STANDIN, reason="reads the stand-in's own record")
 def test_push_waits_for_a_delayed_sbl(page: Any, page_server: PageServer) -> None:
     delayed = SblOptions(
-        storefront=SHOP, src=f"{page_server.base_url}/standin/sbl.js?delay=600", loading="async"
+        storefront=SHOP, src=f"{page_server.base_url}/standin/sbl.js?delay=600", loading="defer"
     )
-    html = page_html(script_tag(delayed), push(SESSION))
+    # A deferred SBL runs after parsing (DOMContentLoaded waits for it), so "not yet
+    # defined" is checked by an inline script right after the tag.
+    probe = "<script>window.__undefinedAfterTag = window.fastspring === undefined;</script>"
+    html = page_html(script_tag(delayed), probe, push(SESSION))
     url = page_server.add("/push-delayed.html", html)
     page.goto(url, wait_until="domcontentloaded")
-    assert page.evaluate("window.fastspring === undefined")
+    assert page.evaluate("window.__undefinedAfterTag") is True
     page.wait_for_function("window.__sbl && window.__sbl.calls.length === 1", timeout=5000)
     record = page.evaluate("window.__sbl")
     assert record["initial"] is None
@@ -129,7 +133,8 @@ def test_secure_test_mode_before_and_after(page: Any, page_server: PageServer) -
     assert record["initial"] == {"secure": request.to_dict()}
     html = page_html(script_tag(OPTIONS), secure(request, options=OPTIONS))
     record = _load(page, page_server, "/secure-after.html", html)
-    assert record["calls"] == [["secure", request.payload, ""]]
+    # No key in the test-mode form: the recorded key is undefined (None in JSON).
+    assert record["calls"] == [["secure", request.payload, None]]
 
 
 def test_embed_buttons_reach_the_dom(page: Any, page_server: PageServer) -> None:
@@ -178,7 +183,7 @@ def test_nonce_mode_under_strict_csp(page: Any, page_server: PageServer) -> None
     csp = f"script-src 'nonce-{nonce}' https://sbl.onfastspring.com; object-src 'none'"
     record = _load(page, page_server, "/nonce.html", html, headers={"Content-Security-Policy": csp})
     assert record["initial"] == SESSION.to_dict()
-    assert record["calls"] == [["push", {"coupon": "LATER"}], ["secure", {"coupon": "X"}, ""]]
+    assert record["calls"] == [["push", {"coupon": "LATER"}], ["secure", {"coupon": "X"}, None]]
     _unload_checks(page)
 
 
@@ -216,6 +221,6 @@ def test_external_mode_under_self_only_csp(page: Any, page_server: PageServer) -
     html_secure = str(secure(SecureRequest.plaintext({"coupon": "X"}), options=options))
     page.evaluate("html => document.body.insertAdjacentHTML('beforeend', html)", html_secure)
     page.wait_for_function("window.__sbl.calls.length === 2", timeout=3000)
-    assert page.evaluate("window.__sbl.calls")[1] == ["secure", {"coupon": "X"}, ""]
+    assert page.evaluate("window.__sbl.calls")[1] == ["secure", {"coupon": "X"}, None]
     _unload_checks(page)
     assert loader_tag(options) in html

@@ -1,8 +1,8 @@
-"""Where sblgen's output and the SBL disagree today (issue 14). Each test asserts what a
-faithful sblgen gives the SBL, on pages built with sblgen's public API, and is marked
-``xfail(strict=True)`` until sblgen is fixed: then it passes, strict xfail turns that into a
-failure, and the mark comes off. "Refused" (a ValueError/SblgenError naming the problem) is
-always an acceptable fix where the SBL cannot do what the seller asked.
+"""Where sblgen's output and the SBL disagreed (issue 14). Each test asserts what a faithful
+sblgen gives the SBL, on pages built with sblgen's public API; a test still marked
+``xfail(strict=True)`` is a mismatch not fixed yet (when it passes, strict xfail turns that
+into a failure, and the mark comes off). "Refused" (a ValueError/SblgenError naming the
+problem) is always an acceptable fix where the SBL cannot do what the seller asked.
 
 The assertions look only at the DOM and at what reaches the storefront, so the file also runs
 against another SBL build (SBLGEN_BROWSER_SBL=/path/to/sbl.js) with the same outcomes."""
@@ -92,7 +92,6 @@ def items(page: Any) -> list[list[dict[str, Any]]]:
 # ----------------------------------------------------------------------------- 1. quantity 0
 
 
-@issue14("buttons() renders quantity 0 as data-fsc-item-quantity-value='0', which adds")
 def test_buttons_quantity_zero_never_adds(page: Any, page_server: PageServer) -> None:
     """SBL behaviour §4.3, §9.1: a quantity attribute of 0 is ignored and the label parsed
     (NaN -> null: add at the default quantity). Faithful: the line is left out, or Remove."""
@@ -112,7 +111,6 @@ def test_buttons_quantity_zero_never_adds(page: Any, page_server: PageServer) ->
     assert all(line["quantity"] == 0 for line in lines), lines
 
 
-@issue14("button(quantity=0) renders a quantity attribute the SBL ignores")
 def test_button_quantity_zero_is_refused_or_removes(page: Any, page_server: PageServer) -> None:
     try:
         html = str(button("Drop it", product="p-zero", actions="Update", quantity=0))
@@ -126,7 +124,6 @@ def test_button_quantity_zero_is_refused_or_removes(page: Any, page_server: Page
 # ----------------------------------------------------------------------------- 2. lone Clean
 
 
-@issue14("a lone Clean is rendered, but the SBL never binds it")
 def test_lone_clean_is_refused_or_works(page: Any, page_server: PageServer) -> None:
     """SBL behaviour §4.1, §9.2: `Clean` alone is not in the click selector."""
     try:
@@ -153,10 +150,7 @@ VALUE_ACTIONS = [
 
 @pytest.mark.parametrize(
     ("action", "typed", "expected"),
-    [
-        pytest.param(*case, id=case[0], marks=issue14(f"{case[0]} renders no value input"))
-        for case in VALUE_ACTIONS
-    ],
+    [pytest.param(*case, id=case[0]) for case in VALUE_ACTIONS],
 )
 def test_value_actions_render_their_inputs(
     page: Any, page_server: PageServer, action: Any, typed: dict[str, str], expected: Any
@@ -182,7 +176,6 @@ def test_value_actions_render_their_inputs(
 # ----------------------------------------------------------------------------- 4. async
 
 
-@issue14("loading='async' is emitted; the SBL then never binds a button")
 def test_async_loading_still_binds_buttons(page: Any, page_server: PageServer) -> None:
     """SBL behaviour §1.3, §9.4: a script run after DOMContentLoaded never binds markup.
     Faithful: `async` is refused, or rendered as `defer`."""
@@ -199,7 +192,6 @@ def test_async_loading_still_binds_buttons(page: Any, page_server: PageServer) -
 # ----------------------------------------------------------------------------- 5. embedded
 
 
-@issue14("embed() emits no #fsc-embedded-checkout-container for embedded storefronts")
 def test_embed_emits_the_embedded_container(page: Any, page_server: PageServer) -> None:
     """SBL behaviour §7, §9.5: without the container the SBL draws nothing. Faithful: embed()
     emits it, empty, so the skeleton and then the checkout frame go into it."""
@@ -237,11 +229,7 @@ def _secure_parts(placement: str) -> tuple[str, ...]:
 
 @pytest.mark.parametrize(
     "placement",
-    [
-        pytest.param(p, marks=issue14(f"plaintext secure via {p} arrives as secureKey ''"))
-        for p in ("session_init", "secure_before_tag", "embed", "push_after_tag")
-    ]
-    + ["secure_after_tag"],
+    ["session_init", "secure_before_tag", "embed", "push_after_tag", "secure_after_tag"],
 )
 def test_plaintext_secure_has_one_shape(page: Any, page_server: PageServer, placement: str) -> None:
     """SBL behaviour §3, §9.6: `key: ""` in fscSession or a push is "key present"
@@ -262,10 +250,7 @@ def test_plaintext_secure_has_one_shape(page: Any, page_server: PageServer, plac
 
 @pytest.mark.parametrize(
     "mode",
-    [
-        pytest.param(m, marks=issue14(f"the {m} pre-load fold replaces nested objects"))
-        for m in ("inline", "external")
-    ],
+    ["inline", "external"],
 )
 def test_preload_fold_merges_nested_objects(page: Any, page_server: PageServer, mode: Any) -> None:
     """SBL behaviour §2.2, §9.7: the SBL's merge is deep (objects merged, `products`
@@ -308,7 +293,6 @@ def test_preload_fold_merges_nested_objects(page: Any, page_server: PageServer, 
 # ----------------------------------------------------------------------------- 8. payment methods
 
 
-@issue14("hideOtherPaymentMethods in a plain session is rendered, and the SBL drops it")
 def test_hide_other_payment_methods_reaches_fastspring(page: Any, page_server: PageServer) -> None:
     """SBL behaviour §2.3, §9.8: a plain session forwards only 12 keys. Faithful: the control
     goes into the secure payload (plaintext merged at the top level on a test storefront), or
@@ -429,7 +413,6 @@ def test_generated_csp_allows_the_checkout(
 # ----------------------------------------------------------------------------- Replace
 
 
-@issue14("Replace is rendered, but the SBL treats it exactly like Add")
 def test_replace_is_refused() -> None:
     """SBL behaviour §4.2: `Replace` runs the same code as `Add`; removing the
     data-fsc-driver-item-path-value product is unreachable. A seller asking for Replace gets
@@ -497,15 +480,10 @@ def _sbl_checkout_type(page: Any) -> str:
         "acme.test.onfastspring.com/embedded-acme",
         "acme.test.onfastspring.com/inapp-acme",
         "acme.test.onfastspring.com/acme",
-    ]
-    + [
-        pytest.param(s, marks=issue14(f"checkout_type disagrees with the SBL for {s}"))
-        for s in (
-            "popupshop.test.onfastspring.com/shop",
-            "acme.test.onfastspring.com/my-popup",
-            "acme.test.onfastspring.com/popup-embedded",
-            "embeddedco.test.onfastspring.com/popup-x",
-        )
+        "popupshop.test.onfastspring.com/shop",
+        "acme.test.onfastspring.com/my-popup",
+        "acme.test.onfastspring.com/popup-embedded",
+        "embeddedco.test.onfastspring.com/popup-x",
     ],
 )
 def test_checkout_type_matches_the_sbl(page: Any, page_server: PageServer, storefront: str) -> None:

@@ -24,7 +24,7 @@ from sblgen.errors import ConfigurationError
 from sblgen.helpers import DISPLAY_HELPERS
 from sblgen.integrations.jinja import SblHelpers, options_from_settings
 from sblgen.options import SblOptions
-from sblgen.render import button
+from sblgen.render import embedded_container
 
 register = template.Library()
 
@@ -117,11 +117,22 @@ def sbl_buttons(session: Any, **kwargs: Any) -> Markup:
     return _helpers().buttons(session, **_actions(kwargs))
 
 
+@register.simple_tag(takes_context=True)
+def sbl_button(context: template.Context, label: str, **kwargs: Any) -> Markup:
+    """One markup-action button (``data-fsc-action``); a second value input of a kind on
+    the page (the SBL reads only the first) is refused."""
+    seen: set[str] | None = getattr(context, "_sblgen_value_inputs", None)
+    if seen is None:
+        seen = set()
+        context._sblgen_value_inputs = seen
+    return _helpers().button(label, seen=seen, **_actions(kwargs))
+
+
 @register.simple_tag
-def sbl_button(label: str, **kwargs: Any) -> Markup:
-    """One markup-action button (``data-fsc-action``; ``actions`` may be comma-separated:
-    ``actions="Reset,Add,Checkout"``)."""
-    return button(label, **_actions(kwargs))
+def sbl_embedded_container() -> Markup:
+    """The empty ``<div id="fsc-embedded-checkout-container">`` an embedded storefront
+    draws its checkout in (``sbl_script`` adds one for embedded storefronts)."""
+    return embedded_container()
 
 
 # Display directives (sblgen.display): live prices and cart state, with the text shown

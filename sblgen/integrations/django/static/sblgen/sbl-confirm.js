@@ -1,0 +1,1 @@
+../../../../static/sbl-confirm.js
