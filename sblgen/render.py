@@ -260,9 +260,9 @@ def button(
             f"Unknown markup action(s) {unknown or names!r}; use some of {', '.join(ACTIONS)}."
         )
     _check_actions(names, quantity, quantity_src, options)
-    needs_path = {"Add", "Update", "Remove", "Replace"} & set(names)
+    needs_path = [name for name in names if name in ("Add", "Update", "Remove")]
     if needs_path and product is None:
-        raise RenderError(f"Action {sorted(needs_path)[0]} needs product=<product path>.")
+        raise RenderError(f"Action {needs_path[0]} needs product=<product path>.")
     attrs: list[tuple[str, str]] = []
     if css_class:
         attrs.append(("class", css_class))
@@ -489,7 +489,8 @@ def buttons(
             _label(label, p.path, p.quantity),
             product=p.path,
             actions=for_quantity(p.quantity),
-            quantity=p.quantity if p.quantity != 1 else None,
+            # Only Update reads a quantity (Remove, say, takes the whole line out).
+            quantity=p.quantity if "Update" in for_quantity(p.quantity) else None,
             css_class=css_class,
         )
         for p in lines

@@ -81,7 +81,7 @@ def test_payload_model_tells_the_two_payloads_apart() -> None:
 
 def test_plaintext_form_for_test_storefronts() -> None:
     request = SecureRequest.plaintext({"account": ACCOUNT, "timestamp": STAMP})
-    assert request.to_dict() == {"payload": {"account": ACCOUNT, "timestamp": STAMP}, "key": ""}
+    assert request.to_dict() == {"payload": {"account": ACCOUNT, "timestamp": STAMP}}
     model = SecureRequest.plaintext(AuthenticatePayload(account=ACCOUNT, timestamp=STAMP))
     assert model == request
 
@@ -102,7 +102,7 @@ def test_rendered_as_fsc_session_authenticate() -> None:
     assert html == (
         '<script>var fscSession = {"authenticate":{"payload":{"account":"'
         + ACCOUNT
-        + f'","timestamp":{STAMP}}},"key":""}}}};</script>'
+        + f'","timestamp":{STAMP}}}}}}};</script>'
     )
     assert '"authenticate":' in str(push(Session(authenticate=request), options=TEST_SHOP))
 
@@ -123,8 +123,7 @@ def test_cli_encrypts_an_authenticate_payload(
     source.write_text(json.dumps({"account": ACCOUNT, "timestamp": STAMP}))
     assert main(["secure", "encrypt", "--test-mode", str(source)]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "payload": {"account": ACCOUNT, "timestamp": STAMP},
-        "key": "",
+        "payload": {"account": ACCOUNT, "timestamp": STAMP}
     }
     key = str(KEYS / "test-privatekey.pem")
     assert main(["secure", "encrypt", "--private-key", key, str(source)]) == 0

@@ -77,8 +77,14 @@ def render_everything(session: Session) -> None:
         push(session, nonce="n0nce"),
         session_init(session, mode="external"),
         embed(OPTIONS, session=session),
-        buttons(session),
     ):
+        html.encode("utf-8")
+    # buttons() may refuse a session it has nothing to sell for (every line quantity 0).
+    html, refusal = attempt(lambda: buttons(session), SblgenError)
+    if html is None:
+        assert refusal is not None
+        check_refusal(refusal)
+    else:
         html.encode("utf-8")
     session.to_json().encode("utf-8")
 

@@ -25,6 +25,7 @@ from sblgen import (
     SblOptions,
     SecureRequest,
     Session,
+    embed,
     script_tag,
     secure,
     session_init,
@@ -192,7 +193,8 @@ def test_a_session_after_a_plain_sbl_tag_is_pushed(page: Any, page_server: PageS
         "plain",
         str(session_init(Session.model_validate(A), options=plain)),
         str(script_tag(plain)),
-        str(session_init(Session.model_validate(B), options=plain)),
+        # The second pasted snippet (embed's session merges, or pushes once the SBL ran).
+        str(embed(plain, session=Session.model_validate(B), with_buttons=False)),
         count=2,
     )
     items = [e["put"]["items"] for e in wire_requests(page)]
@@ -212,9 +214,10 @@ def test_a_second_secure_payload_before_the_sbl_is_refused(
         page,
         page_server,
         "second-secure",
+        # session_init sets fscSession, so it goes first; each secure() merges into it.
+        str(session_init(Session(products=[Product(path="widget-pro")]), options=opts)),
         str(secure(SecureRequest.plaintext({"coupon": "FIRST"}), options=opts)),
         str(secure(SecureRequest.plaintext({"coupon": "SECOND"}), options=opts)),
-        str(session_init(Session(products=[Product(path="widget-pro")]), options=opts)),
         str(script_tag(opts)),
     )
     put = wire_requests(page)[0]["put"]
