@@ -556,7 +556,9 @@ def embed(
     if with_buttons and session is not None:
         rendered = (
             (buttons(session) if label is None else buttons(session, label=label))
-            if session.products or isinstance(session.checkout, str)
+            # A session whose every line has quantity 0 only removes products: no buttons.
+            if any(p.quantity > 0 for p in session.products or ())
+            or isinstance(session.checkout, str)
             else None
         )
         if rendered:

@@ -130,6 +130,15 @@ def test_buttons_leave_out_quantity_zero_lines() -> None:
         buttons(Session(products=[Product(path="gone", quantity=0)]))
 
 
+def test_embed_of_a_session_that_only_removes_has_no_buttons() -> None:
+    """embed() still hands the SBL the removal; it just has nothing to sell."""
+    session = Session(products=[Product(path="gone", quantity=0)])
+    html = str(
+        embed(SblOptions(storefront="acme.test.onfastspring.com/popup-acme"), session=session)
+    )
+    assert '"path":"gone","quantity":0' in html and "<button" not in html
+
+
 # ----------------------------------------------------------------------------- embed, tags
 
 
