@@ -129,7 +129,8 @@ ELEMENT_HELPERS = """\
 <p>{{ sbl_push(late) }}</p>
 {{ sbl_secure(request) }}
 {{ sbl_buttons(session, label=text ~ ' {path}', css_class=css) }}
-<div>{{ sbl_button(text, product='pro', actions='Update', css_class=css, quantity_src='#q' ~ css) }}</div>
+<div>{{ sbl_button(text, product='pro', actions='Update', css_class=css,
+                  quantity_src='#q' ~ css) }}</div>
 </body></html>
 """
 
