@@ -80,12 +80,12 @@ def render_everything(session: Session) -> None:
     ):
         html.encode("utf-8")
     # buttons() may refuse a session it has nothing to sell for (every line quantity 0).
-    html, refusal = attempt(lambda: buttons(session), SblgenError)
-    if html is None:
+    rendered, refusal = attempt(lambda: buttons(session), SblgenError)
+    if rendered is None:
         assert refusal is not None
         check_refusal(refusal)
     else:
-        html.encode("utf-8")
+        rendered.encode("utf-8")
     session.to_json().encode("utf-8")
 
 
