@@ -34,9 +34,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: The modules ``make mutate`` covers: escaping and rendering, webhooks, crypto, the site
-#: output replacement, the API client's retry and error policy.
+#: The modules ``make mutate`` covers: the input limits, escaping and rendering, webhooks,
+#: crypto, the site output replacement, the API client's retry and error policy and its
+#: per-call deadline.
 MODULES = (
+    "sblgen/limits.py",
     "sblgen/escape.py",
     "sblgen/render.py",
     "sblgen/_templates.py",
@@ -45,6 +47,7 @@ MODULES = (
     "sblgen/crypto.py",
     "sblgen/site/output.py",
     "sblgen/api/policy.py",
+    "sblgen/api/deadline.py",
 )
 
 _RENDER_TESTS = (
@@ -56,6 +59,14 @@ _RENDER_TESTS = (
 )
 #: Module -> the pytest arguments that select its tests (the module's doctests included).
 SUBSETS: dict[str, tuple[str, ...]] = {
+    "sblgen/limits.py": (
+        "sblgen/limits.py",
+        "tests/test_limits.py",
+        "tests/test_hostile_text.py",
+        "tests/test_hostile_api.py",
+        "tests/test_events_bounds.py",
+        "tests/test_display.py",
+    ),
     "sblgen/escape.py": ("sblgen/escape.py", "tests/test_escape.py", *_RENDER_TESTS),
     "sblgen/render.py": (
         "sblgen/render.py",
@@ -104,6 +115,13 @@ SUBSETS: dict[str, tuple[str, ...]] = {
         "tests/test_api_calls.py",
         "tests/test_errors_teach.py",
         "tests/test_properties_models.py",
+    ),
+    "sblgen/api/deadline.py": (
+        "sblgen/api/deadline.py",
+        "tests/test_hostile_api.py",
+        "tests/test_api_client.py",
+        "tests/test_api_policy.py",
+        "tests/test_api_oauth.py",
     ),
 }
 
