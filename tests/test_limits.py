@@ -70,6 +70,8 @@ def test_every_limit_is_a_documented_constant() -> None:
         ('{"a": -Infinity}', "-Infinity is not a JSON number"),
         ('["\\ud800"]', r"\[0\] contains a lone surrogate \(U\+D800\)"),
         ('{"\\udfff": 1}', r"a key contains a lone surrogate \(U\+DFFF\)"),
+        ('["\ud800"]', r"\[0\] contains a lone surrogate \(U\+D800\)"),  # in a str, unescaped
+        ("[" + "9" * 400 + ".0]", "^the number " + "9" * 40 + " is out of range"),
     ],
 )
 def test_loads_json_refuses(text: str, message: str) -> None:
@@ -81,6 +83,7 @@ def test_loads_json_keeps_what_is_within_the_limits() -> None:
     text = "[" * MAX_DEPTH + "]" * MAX_DEPTH
     assert loads_json(text) is not None
     assert loads_json("9" * MAX_INT_DIGITS) == int("9" * MAX_INT_DIGITS)
+    assert loads_json("-" + "9" * MAX_INT_DIGITS) == -int("9" * MAX_INT_DIGITS)  # sign not counted
     # Digits inside strings, in fractions and exponents are not integers.
     assert loads_json('{"card": "' + "4" * 200 + '"}')["card"] == "4" * 200
     assert loads_json("0." + "1" * 200) == pytest.approx(1 / 9)
@@ -108,6 +111,8 @@ def test_check_json_bytes_refuses(body: bytes) -> None:
         b'{"a": "' + b"[" * 500 + b'"}',  # brackets in a string do not nest
         b'{"s": "' + b"7" * 500 + b'"}',
         b'{"s": "\\"' + b"7" * 500 + b'"}',
+        b'{"s": "C:\\\\", "n": "' + b"7" * 500 + b'"}',  # a string ending in a backslash
+        b'["\\"' + b"[" * 500 + b'\\""]',  # brackets between escaped quotes
         b"[1.5e" + b"3" * 70 + b"]",
         b"[0." + b"3" * 70 + b"]",
     ],
@@ -122,13 +127,46 @@ def test_toml() -> None:
     }
     for text, message in [
         (DEEP_TOML, "nested deeper than MAX_DEPTH=64"),
-        ("a = " + "{b = " * 70 + "1" + "}" * 70, "nested deeper than MAX_DEPTH=64"),
+        ("a = " + "{b = " * 70 + "1" + "}" * 70, "^nested deeper than MAX_DEPTH=64$"),
+        ("a = [[]]\nb = " + "[" * 65 + "]" * 65, "^nested deeper than MAX_DEPTH=64$"),
         ("a = " + LONG_INT, "more than MAX_INT_DIGITS=64"),
         ("a = " + "9" * 100, "a: an integer with more than MAX_INT_DIGITS=64 digits"),
         ('a = "\\ud800"', "not a Unicode scalar value"),  # TOML refuses such an escape
     ]:
         with pytest.raises(ValueError, match=message):
             loads_toml(text)
+
+
+def test_toml_counts_nesting_not_brackets() -> None:
+    """Many shallow arrays, tables, strings and comments are not deep; 63 levels are fine."""
+    wide = "".join(f'k{i} = [1, ["s"]]  # [[ comment\n' for i in range(100))
+    wide += "".join(f"[t{i}]\nx = {{y = [1]}}\n" for i in range(100))
+    assert len(loads_toml(wide)) == 200
+    assert loads_toml("a = " + "[" * 63 + "]" * 63) is not None
+
+
+def test_nests_deeper_than_agrees_with_the_exact_depth() -> None:
+    # Alternating pairs peel two levels per pass: the shortcut must still not miss them.
+    assert limits.nests_deeper_than(b"[{[{}]}]", 3) == 4
+    assert limits.nests_deeper_than(b"[{[{}]}]", 4) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        st.just(b""),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            .map(b"".join)
+            .flatmap(lambda body: st.sampled_from([b"[" + body + b"]", b"{" + body + b"}"]))
+        ),
+        max_leaves=30,
+    ),
+    st.integers(0, 12),
+)
+def test_nests_deeper_than_is_the_exact_depth_past_the_limit(body: bytes, limit: int) -> None:
+    depth = limits.json_depth(body)
+    assert limits.nests_deeper_than(body, limit) == (depth if depth > limit else None)
 
 
 def test_check_data_names_the_place() -> None:
@@ -142,6 +180,49 @@ def test_check_data_names_the_place() -> None:
     with pytest.raises(LimitError, match="not a finite number"):
         check_data({"a": float("inf")})
     assert check_data({"a": True, "b": None, "c": 1.5, "d": 10**63}) is not None
+    for message, value in [
+        (r"^n: an integer with more than MAX_INT_DIGITS=64 digits$", {"n": 10**70}),
+        (r"^x: inf is not a finite number$", {"x": float("inf")}),
+        (r"^the data: nan is not a finite number$", float("nan")),
+        (r"^the data contains a lone surrogate", "\udc80"),
+        (r"^a key of a contains a lone surrogate", {"a": {"\ud800": 1}}),
+        (r"^a(\[0\])+: nested deeper than MAX_DEPTH=64$", {"a": nested}),
+    ]:
+        with pytest.raises(LimitError, match=message):
+            check_data(value)
+
+
+def test_check_data_checks_everything_after_a_boolean() -> None:
+    with pytest.raises(LimitError, match=r"^\[0\] contains a lone surrogate"):
+        check_data(["\udc80", True])
+
+
+def test_check_data_integer_bounds() -> None:
+    for fine in (10**MAX_INT_DIGITS - 1, -(10**MAX_INT_DIGITS - 1)):
+        assert check_data([fine]) == [fine]
+    for too_long in (10**MAX_INT_DIGITS, -(10**MAX_INT_DIGITS)):
+        with pytest.raises(LimitError, match=r"^\[0\]: an integer with more than"):
+            check_data([too_long])
+
+
+def test_check_data_counts_maps_as_levels() -> None:
+    nested: Any = {}
+    for _ in range(MAX_DEPTH - 1):
+        nested = {"a": nested}
+    assert check_data(nested) is nested  # 64 levels of maps
+    with pytest.raises(LimitError, match="nested deeper than MAX_DEPTH=64"):
+        check_data({"a": nested})
+
+
+def test_check_data_refused_keys_say_why() -> None:
+    why = "JavaScript would treat it as the object's prototype; rename it."
+    keys = frozenset({limits.PROTO_KEY})
+    with pytest.raises(LimitError, match=f"^'__proto__' cannot be a key: {re.escape(why)}$"):
+        check_data({"__proto__": 1}, refuse_keys=keys)
+    with pytest.raises(
+        LimitError, match=f"^'__proto__' cannot be a key of a\\[0\\]: {re.escape(why)}$"
+    ):
+        check_data({"a": [{"__proto__": 1}]}, refuse_keys=keys)
 
 
 def test_text_rules() -> None:
@@ -155,6 +236,12 @@ def test_text_rules() -> None:
             check_markup_text(f"a{char}", "the label")
     with pytest.raises(LimitError, match="lone surrogate"):
         check_markup_text("a\ud800", "the label")
+    with pytest.raises(LimitError, match=r"^the label contains a lone surrogate \(U\+DFFF\)"):
+        check_markup_text("a\udfff", "the label")
+    with pytest.raises(LimitError, match=r"^text contains a lone surrogate"):
+        check_text("\ud800")
+    with pytest.raises(LimitError, match=r"^text contains U"):
+        check_markup_text("\x00")
 
 
 def test_printable() -> None:
@@ -162,6 +249,7 @@ def test_printable() -> None:
     assert printable("a\x1b[31mb\r\n\u202e\u2028\x00\ud800") == (
         "a\\x1b[31mb\\r\\n\\u202e\\u2028\\x00\\ud800"
     )
+    assert printable("a\u2029b\u0085") == "a\\u2029b\\x85"  # paragraph separator, NEL
 
 
 _JSON = st.recursive(
