@@ -109,6 +109,7 @@ SUBSETS: dict[str, tuple[str, ...]] = {
     "sblgen/site/output.py": (
         "sblgen/site/output.py",
         "tests/test_site_output.py",
+        "tests/test_faults_swap.py",
         "tests/test_site_build.py",
         "tests/test_cli_site.py",
     ),
@@ -121,6 +122,11 @@ SUBSETS: dict[str, tuple[str, ...]] = {
         "tests/test_api_calls.py",
         "tests/test_errors_teach.py",
         "tests/test_properties_models.py",
+        "tests/test_hostile_api.py",
+        "tests/test_api_oauth.py",
+        "tests/test_api_warnings.py",
+        "--deselect=tests/test_hostile_api.py::"
+        "test_a_decompression_bomb_stops_at_the_response_limit",
     ),
     "sblgen/api/deadline.py": (
         "sblgen/api/deadline.py",

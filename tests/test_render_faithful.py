@@ -6,6 +6,7 @@ error messages, which name the field and the fix, and the markup."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import jinja2
 import pytest
@@ -29,7 +30,7 @@ from sblgen import (
     session_init,
 )
 from sblgen.helpers import SblHelpers
-from sblgen.render import value_input_tags
+from sblgen.render import ACTIONS, value_input_tags
 
 POPUP = "acme.test.onfastspring.com/popup-acme"
 EMBEDDED = "acme.test.onfastspring.com/embedded-acme"
@@ -290,3 +291,148 @@ def test_template_helpers_refuse_a_second_value_input_per_render() -> None:
         env.get_template("ids").render()
     # The helpers' options say data-continuous, so Clean,Checkout is fine.
     assert 'data-fsc-action="Clean,Checkout"' in env.get_template("clean").render()
+
+
+# ----------------------------------------------------------------------------- exact refusals
+
+
+@pytest.mark.parametrize(
+    ("render", "message"),
+    [
+        (
+            lambda: button("Go", product="p", actions="Replace"),
+            "actions: the SBL treats Replace as Add and never removes the driver product; use a "
+            "Remove button for the old product and Add for the new one, or push both lines.",
+        ),
+        (
+            lambda: button("Go", actions=["Clean", "Reset"]),
+            "actions: Clean only takes effect when checkout opens; add 'Checkout' "
+            "(actions=['Clean', 'Checkout']).",
+        ),
+        (
+            lambda: button("Go", actions=["Clean", "Checkout"]),
+            "actions: Clean only works with data-continuous on the script tag; pass "
+            "options=SblOptions(..., continuous=True) so sblgen can check it.",
+        ),
+        (
+            lambda: button(
+                "Go", actions=["Clean", "Checkout"], options=SblOptions(storefront=POPUP)
+            ),
+            "actions: Clean needs data-continuous on the script tag; use "
+            "SblOptions(..., continuous=True) or drop Clean.",
+        ),
+        (
+            lambda: button("Go", product="p", preset="X"),
+            "preset: only Promocode, PostalCode, TaxId and Recognize buttons have an input; "
+            "drop it.",
+        ),
+        (
+            lambda: button("Go", actions="Recognize", input_label={"b": "1", "a": "2"}),
+            "input_label: 'a', 'b' is no input of this button; use email, firstname, lastname.",
+        ),
+        (
+            lambda: button("Go", product="p", actions=["Add", "Bogus"]),  # type: ignore[list-item]
+            f"Unknown markup action(s) ['Bogus']; use some of {', '.join(ACTIONS)}.",
+        ),
+        (
+            lambda: button("a\x00"),
+            "A button label contains U+0000 at index 1: HTML cannot carry it; remove it.",
+        ),
+        (
+            lambda: button("Go", css_class="a\x1b"),
+            "css_class contains U+001B at index 1: HTML cannot carry it; remove it.",
+        ),
+        (
+            lambda: button("Go", product="p", actions="Update", quantity_src="q\x00"),
+            "quantity_src contains U+0000 at index 1: HTML cannot carry it; remove it.",
+        ),
+        (
+            lambda: button(5),  # type: ignore[arg-type]
+            "A button label must be text (a str), not int.",
+        ),
+        (
+            lambda: buttons(Session(products=[Product(path="p", quantity=0)])),
+            "buttons: every product of the session has quantity 0 (which removes it), so there "
+            "is nothing to buy; use button(..., actions='Remove') for a remove button.",
+        ),
+        (
+            lambda: embed(POPUP, secure=SecureRequest(payload="QUJD", key="REVG")),
+            "embed: secure payloads are ignored without data-access-key; set "
+            "SblOptions(access_key=...) from the FastSpring app.",
+        ),
+        (
+            lambda: checkout_call(123),  # type: ignore[arg-type]
+            "checkout_call takes a session id (a string) or a Sessions API response with an id, "
+            "not int.",
+        ),
+        (
+            lambda: checkout_snippet(None, POPUP),  # type: ignore[arg-type]
+            "checkout_snippet takes a session id (a string) or a Sessions API response with an "
+            "id, not NoneType.",
+        ),
+    ],
+)
+def test_each_refusal_is_one_exact_line(render: Callable[[], object], message: str) -> None:
+    with pytest.raises((RenderError, TypeError)) as raised:
+        render()
+    assert str(raised.value) == message
+
+
+def test_embed_names_itself_in_a_session_refusal() -> None:
+    session = Session(payment_method="paypal", hide_other_payment_methods=True)
+    with pytest.raises(RenderError, match=r"^embed: "):
+        embed(POPUP, session=session)
+
+
+# ----------------------------------------------------------------------------- hand-off and options
+
+
+def test_a_sessions_api_response_renders_as_its_id() -> None:
+    response = SessionResponse.model_validate({"id": "Xy12AbCdEf34GhIj"})
+    assert checkout_call(response) == checkout_call("Xy12AbCdEf34GhIj")
+    assert checkout_snippet(response, POPUP) == checkout_snippet("Xy12AbCdEf34GhIj", POPUP)
+
+
+def test_the_nonce_reaches_every_script_of_the_hand_off() -> None:
+    assert checkout_call("Xy12AbCdEf34GhIj", nonce="n0nce").startswith('<script nonce="n0nce">')
+    snippet = str(checkout_snippet("Xy12AbCdEf34GhIj", POPUP, nonce="n0nce"))
+    assert snippet.count("<script") == snippet.count('nonce="n0nce"') == 2
+
+
+def test_buttons_keep_the_css_class_and_a_checkout_label() -> None:
+    products = Session(products=[Product(path="p"), Product(path="q", quantity=2)])
+    html = str(buttons(products, css_class="buy"))
+    assert html.count('class="buy"') == 2
+    checkout = Session(checkout="Xy12AbCdEf34GhIj")
+    assert str(buttons(checkout, label="Pay now", css_class="buy")).endswith(
+        '<button type="button" class="buy" data-fsc-action="Checkout">Pay now</button>'
+    )
+    assert str(buttons(checkout)).endswith(">Checkout</button>")  # "Buy {path}": no path here
+
+
+def test_embed_secure_request_is_a_deprecated_secure() -> None:
+    options = SblOptions(storefront=POPUP, access_key="K")
+    request = SecureRequest.plaintext({"coupon": "X"})
+    with pytest.warns(DeprecationWarning, match=r"secure_request=") as caught:
+        old = embed(options, secure_request=request)
+    assert old == embed(options, secure=request)
+    assert [str(w.message) for w in caught] == [
+        "embed(secure_request=...) is deprecated and will be removed in the next release; "
+        "use embed(secure=...)"
+    ]
+    assert caught[0].filename == __file__  # the warning points at the caller
+    with pytest.warns(DeprecationWarning, match="deprecated"), pytest.raises(TypeError) as raised:
+        embed(options, secure=request, secure_request=request)
+    assert str(raised.value) == "embed() takes secure=, not secure= and secure_request= together"
+
+
+def test_embed_keeps_its_options_when_not_paste_safe() -> None:
+    session = Session(coupon="SPRING")
+    external = SblOptions(storefront=POPUP, mode="external", loader_src="/static/l.js")
+    html = str(embed(external, session=session, paste_safe=False, nonce="n0nce"))
+    assert html.startswith(str(session_init(session, options=external, nonce="n0nce")))
+    assert '<script type="application/json"' in html  # the loader's data block, not a script
+    assert 'src="/static/l.js"' in html
+    inline = str(embed(POPUP, session=session, paste_safe=False, nonce="n0nce"))
+    assert inline.startswith('<script nonce="n0nce">var fscSession = ')
+    assert inline.count("<script") == inline.count('nonce="n0nce"') == 2
