@@ -18,13 +18,21 @@ from sblgen import (
     ApiTimeoutError,
     AuthenticationError,
     BadRequestError,
+    ConfigurationError,
     NotFoundError,
     RateLimitError,
     ServerError,
     UnexpectedResponseError,
 )
 from sblgen.api import Client, SessionRequest
-from sblgen.api.policy import RetryPolicy, error_for_response, public_url, retry_after
+from sblgen.api.policy import (
+    RetryPolicy,
+    body_excerpt,
+    check_url,
+    error_for_response,
+    public_url,
+    retry_after,
+)
 from sblgen.testing import FakeFastSpring, client_for
 
 BODY = SessionRequest.model_validate(
@@ -232,3 +240,68 @@ def test_connection_refused_is_retried_then_raises() -> None:
     with client, pytest.raises(ApiConnectionError) as exc:
         client.create_session(BODY)
     assert "ConnectError" in str(exc.value)
+
+
+# --------------------------------------------------------------------------- URLs and excerpts
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (42, "base_url must be a URL (text), not int."),
+        (
+            "https://api.example.com#",
+            "base_url 'https://api.example.com' has a query (?...) or fragment (#...): sblgen "
+            "appends paths such as /sessions to it; give only https://host[:port][/path].",
+        ),
+        (
+            "https://",
+            "base_url 'https://' is not a URL (no host, or spaces or control characters in "
+            "it); give https://host[:port][/path].",
+        ),
+    ],
+)
+def test_check_url_refuses_in_one_exact_line(value: object, message: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        check_url(value, "base_url")
+    assert str(raised.value) == message
+
+
+def test_check_url_drops_only_a_base_urls_trailing_slashes() -> None:
+    assert check_url("https://api.example.com/vX//", "base_url") == "https://api.example.com/vX"
+    # A full URL (not a base) is used as given.
+    token_url = "https://id@auth.example.com/oauth/token/"
+    assert check_url(token_url, "token_url", base=False) == token_url
+
+
+def test_body_excerpt_escapes_line_separators_and_says_when_it_stops() -> None:
+    assert body_excerpt("a\u2028b\u2029c") == "a\\u2028b\\u2029c"
+    # Hiding a long secret leaves a short excerpt of a longer body: still marked as cut.
+    assert body_excerpt("token=" + "x" * 5000) == "token=[hidden]..."
+
+
+def test_error_for_response_note_goes_before_the_excerpt() -> None:
+    note = "gave up after 3 attempts"
+    err = error_for_response("GET", URL, httpx.Response(502, text="<html>"), note=note)
+    assert str(err) == f"GET {URL} -> HTTP 502: {note}; unexpected body: <html>"
+    err = error_for_response("GET", URL, httpx.Response(502), note=note)
+    assert str(err) == f"GET {URL} -> HTTP 502: {note}"
+
+
+def test_a_result_error_keeps_the_request_body_and_fields() -> None:
+    body = {"result": "error", "error": {"email": "is invalid"}}
+    err = error_for_response(
+        "POST", "https://u:hunter2@api.example.com/accounts", httpx.Response(400, json=body)
+    )
+    assert (err.method, err.url, err.status) == ("POST", "https://api.example.com/accounts", 400)
+    assert err.body == json.dumps(body, separators=(",", ":")) and err.params == {
+        "email": "is invalid"
+    }
+    assert err.server_message == "email: is invalid"
+
+
+def test_a_v2_error_without_a_message_shows_the_body() -> None:
+    body = {"status": "502 BAD_GATEWAY", "id": "FS9"}
+    err = error_for_response("GET", URL, httpx.Response(502, json=body))
+    assert err.error_id == "FS9"
+    assert "unexpected body: " + json.dumps(body, separators=(",", ":")) in str(err)
