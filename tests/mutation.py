@@ -134,6 +134,10 @@ SUBSETS: dict[str, tuple[str, ...]] = {
         "tests/test_api_client.py",
         "tests/test_api_policy.py",
         "tests/test_api_oauth.py",
+        # The bomb's memory bound cannot be measured under mutmut (see above); the test
+        # test_a_mock_transport_is_still_bounded still pins read_body's size limit.
+        "--deselect=tests/test_hostile_api.py::"
+        "test_a_decompression_bomb_stops_at_the_response_limit",
     ),
 }
 
