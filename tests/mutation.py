@@ -143,7 +143,7 @@ SUBSETS: dict[str, tuple[str, ...]] = {
 }
 
 #: What the tests read besides themselves and the sources (linked into each work folder).
-_LINKED = ("sblgen", "tests", "templates", "conftest.py", "README.md")
+_LINKED = ("sblgen", "tests", "templates", "demo_site", "conftest.py", "README.md")
 #: mutmut exit codes (``mutants/<file>.meta``) by what they mean for the score.
 _KILLED = {1, 3}
 _TIMEOUT = {36, 24, -24, 152, 255}
