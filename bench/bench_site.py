@@ -19,8 +19,10 @@ from sblgen.site import build_site
 start = time.perf_counter()
 result = build_site(sys.argv[1], sys.argv[2], progress=False)
 elapsed = time.perf_counter() - start
-peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-              resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+# This process's own peak (VmHWM): ru_maxrss of RUSAGE_SELF would start at the bench
+# runner's size, which Linux carries across fork and exec, and hide the build's own growth.
+own_kb = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0])
+peak_kb = max(own_kb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({"pages": result.pages, "seconds": elapsed, "peak_kb": peak_kb}))
 """
 
