@@ -84,8 +84,16 @@ def figures() -> list[Figure]:
         folder = Path(tmp)
         small, large = _make_site(folder, 1_000), _make_site(folder, 10_000)
         _build(small, folder / "warm")
-        one = _build(small, folder / "out-1k")
-        ten = _build(large, folder / "out-10k")
+        # Best of three builds of each size, alternating: on a shared machine a burst of
+        # load lengthens one build, not the best one.
+        ones, tens = [], []
+        for round_ in range(3):
+            ones.append(_build(small, folder / f"out-1k-{round_}"))
+            tens.append(_build(large, folder / f"out-10k-{round_}"))
+        one = min(ones, key=lambda run: run["seconds"])
+        ten = min(tens, key=lambda run: run["seconds"])
+        one["peak_kb"] = max(run["peak_kb"] for run in ones)
+        ten["peak_kb"] = max(run["peak_kb"] for run in tens)
     assert one["pages"] == 1_000 and ten["pages"] == 10_000
     return [
         Figure(
