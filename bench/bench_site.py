@@ -19,8 +19,10 @@ from sblgen.site import build_site
 start = time.perf_counter()
 result = build_site(sys.argv[1], sys.argv[2], progress=False)
 elapsed = time.perf_counter() - start
-peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-              resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+# This process's own peak (VmHWM): ru_maxrss of RUSAGE_SELF would start at the bench
+# runner's size, which Linux carries across fork and exec, and hide the build's own growth.
+own_kb = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0])
+peak_kb = max(own_kb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({"pages": result.pages, "seconds": elapsed, "peak_kb": peak_kb}))
 """
 
@@ -82,8 +84,16 @@ def figures() -> list[Figure]:
         folder = Path(tmp)
         small, large = _make_site(folder, 1_000), _make_site(folder, 10_000)
         _build(small, folder / "warm")
-        one = _build(small, folder / "out-1k")
-        ten = _build(large, folder / "out-10k")
+        # Best of three builds of each size, alternating: on a shared machine a burst of
+        # load lengthens one build, not the best one.
+        ones, tens = [], []
+        for round_ in range(3):
+            ones.append(_build(small, folder / f"out-1k-{round_}"))
+            tens.append(_build(large, folder / f"out-10k-{round_}"))
+        one = min(ones, key=lambda run: run["seconds"])
+        ten = min(tens, key=lambda run: run["seconds"])
+        one["peak_kb"] = max(run["peak_kb"] for run in ones)
+        ten["peak_kb"] = max(run["peak_kb"] for run in tens)
     assert one["pages"] == 1_000 and ten["pages"] == 10_000
     return [
         Figure(

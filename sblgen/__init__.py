@@ -21,7 +21,7 @@ contracts in ``pyproject.toml``; a change to one is a change to the other.
                (for tests only)                 io and adapters; no sblgen module imports it)
     adapters   integrations/ (jinja, django,    the library in someone else's frame:
                flask), site/, preview           templates, static sites, a preview server
-    render     render, display,                 models -> Markup; no HTTP, no files
+    render     render, actions, display,        models -> Markup; no HTTP, no files
                confirm_snippet, escape,
                _templates, _checks, helpers
       | io     api.client, api.policy,          HTTP, key files, process pools, folders
@@ -58,6 +58,7 @@ from sblgen._version import __version__ as __version__
 #: Module -> the public names it defines, imported on first use. Each name is written once
 #: here; a test checks that the type checkers' imports below name the same modules.
 _PUBLIC: dict[str, tuple[str, ...]] = {
+    "sblgen.actions": ("button", "buttons"),
     "sblgen.api.models": ("SessionRequest", "SessionResponse"),
     "sblgen.batch": ("encrypt_many",),
     "sblgen.builder": ("CheckoutBuilder", "LineItem"),
@@ -125,8 +126,6 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "sblgen.render": (
         "LOADER_PATH",
-        "button",
-        "buttons",
         "checkout_call",
         "checkout_snippet",
         "embed",
@@ -150,6 +149,8 @@ _LAZY: dict[str, str] = {name: module for module, names in _PUBLIC.items() for n
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
+    from sblgen.actions import button as button
+    from sblgen.actions import buttons as buttons
     from sblgen.api.models import SessionRequest as SessionRequest
     from sblgen.api.models import SessionResponse as SessionResponse
     from sblgen.batch import encrypt_many as encrypt_many
@@ -218,8 +219,6 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers and IDEs see
     from sblgen.payload import SecureItem as SecureItem
     from sblgen.payload import SecurePayload as SecurePayload
     from sblgen.render import LOADER_PATH as LOADER_PATH
-    from sblgen.render import button as button
-    from sblgen.render import buttons as buttons
     from sblgen.render import checkout_call as checkout_call
     from sblgen.render import checkout_snippet as checkout_snippet
     from sblgen.render import embed as embed

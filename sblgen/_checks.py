@@ -14,6 +14,9 @@ sblgen.errors.RenderError: push: the session sets clean=True, which only works w
 
 from __future__ import annotations
 
+from typing import Protocol
+
+from sblgen import types
 from sblgen._model import WireModel
 from sblgen.errors import RenderError
 from sblgen.options import SblOptions
@@ -99,3 +102,25 @@ def check_secure(
             f"{what}: secure payloads are ignored without data-access-key; set "
             "SblOptions(access_key=...) from the FastSpring app."
         )
+
+
+class HasId(Protocol):
+    """Anything with a session ``id``: a Sessions API response (v1 or v2)."""
+
+    @property
+    def id(self) -> str: ...
+
+
+def checkout_session(session: str | HasId, what: str) -> Session:
+    """``Session(checkout=<id>)``; the SBL's rule for a session id applies here, and a
+    refused id says why (:func:`sblgen.types.session_id`)."""
+    session_id = session if isinstance(session, str) else getattr(session, "id", None)
+    if not isinstance(session_id, str):
+        raise TypeError(
+            f"{what} takes a session id (a string) or a Sessions API response with an id, "
+            f"not {type(session).__name__}."
+        )
+    try:
+        return Session(checkout=types.session_id(session_id))
+    except ValueError as err:
+        raise RenderError(f"{what}: {err}") from None

@@ -103,6 +103,11 @@ def script_json(json_text: str) -> str:
 #: of JSON's structure) and, inside strings, the space: with ``>``, the characters that end
 #: an attribute's name or start its value.
 _TEMPLATE_ESCAPES = (("=", "\\u003d"), ("/", "\\u002f"), (" ", "\\u0020"))
+#: The other characters Unicode calls white space (JSON already escapes the controls, and
+#: :func:`escape_json` U+2028/9). Browsers split attribute names at ASCII space only, but a
+#: server-side HTML parser or sanitizer may split at these too (Python's ``html.parser``
+#: does), so inside strings they are escaped as well.
+_OTHER_SPACES = re.compile("[\x85\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _STRING_OR_SEPARATOR = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|([,:])')
 
 
@@ -117,7 +122,8 @@ def template_json(value: Any) -> Markup:
     double or no quotes. It is what the ``sbl_json`` filter writes.
 
     Besides :func:`escape_json`'s escapes, ``=``, ``/`` and every space inside a string are
-    written ``\\u003d``, ``\\u002f`` and ``\\u0020``. Where a double quote of the JSON ends
+    written ``\\u003d``, ``\\u002f`` and ``\\u0020`` (other Unicode white space, such as
+    U+00A0 or U+0085, as its ``\\u`` escape too). Where a double quote of the JSON ends
     an attribute early, what follows can hold no ``=``, ``/``, ``<``, ``>`` or space that a
     string supplied, so no string can add an attribute, a value or a tag. The *value*
     arrives intact in text, in a ``<script>`` and in a single-quoted attribute
@@ -152,6 +158,7 @@ def template_json(value: Any) -> Markup:
     for char, replacement in _TEMPLATE_ESCAPES:
         if char in text:
             text = text.replace(char, replacement)
+    text = _OTHER_SPACES.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
     if spaced:
         text = _STRING_OR_SEPARATOR.sub(_spaced, text)
     return Markup(text)  # noqa: S704 - escaped: no markup can survive

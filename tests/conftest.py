@@ -6,11 +6,17 @@ import os
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
 
 from sblgen.types import frozen_today
+
+if TYPE_CHECKING:
+    from sblgen.api import Client
+    from sblgen.testing import FakeFastSpring
+    from sblgen.testing.resources import FakeResources
 
 # Machines here are shared and noisy: no per-example deadline (speed is benchmarked, not
 # asserted), and print the blob that replays a failure.
@@ -43,6 +49,34 @@ def _fixed_today() -> Iterator[None]:
 def data_dir() -> Path:
     """``tests/data``: example material copied from FastSpring's documentation."""
     return DATA
+
+
+# The REST resource tests (test_api_orders, _subscriptions, _accounts, ...): a fresh fake
+# FastSpring, its resource state, and a Client on it. Imported when used, so that collecting
+# the suite loads no HTTP client.
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeFastSpring]:
+    from sblgen.testing import FakeFastSpring
+
+    with FakeFastSpring() as server:
+        yield server
+
+
+@pytest.fixture
+def data(fake: FakeFastSpring) -> FakeResources:
+    from sblgen.testing.resources import resources
+
+    return resources(fake)
+
+
+@pytest.fixture
+def client(fake: FakeFastSpring) -> Iterator[Client]:
+    from sblgen.testing import client_for
+
+    with client_for(fake) as c:
+        yield c
 
 
 Golden = Callable[[str, str], None]

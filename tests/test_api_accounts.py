@@ -4,7 +4,6 @@ or custom key, create, update, and the account-management URL (fresh per call)."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -20,28 +19,11 @@ from sblgen.errors import (
     UnexpectedResponseError,
 )
 from sblgen.testing import FakeFastSpring, client_for
-from sblgen.testing.resources import FakeResources, resources
+from sblgen.testing.resources import FakeResources
 from tests.aio import run_async
 from tests.test_api_orders import async_client
 
 NEW = {"contact": {"first": "Grace", "last": "Hopper", "email": "grace@example.com"}}
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
-
-
-@pytest.fixture
-def data(fake: FakeFastSpring) -> FakeResources:
-    return resources(fake)
-
-
-@pytest.fixture
-def client(fake: FakeFastSpring) -> Iterator[Client]:
-    with client_for(fake) as c:
-        yield c
 
 
 def test_get(data: FakeResources, client: Client) -> None:

@@ -3,33 +3,14 @@ FastSpring over real sockets; every check, and which one failed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from sblgen.api import Client, OrderConfirmationError, confirm_order, confirm_order_async
 from sblgen.errors import ApiTimeoutError, ServerError
 from sblgen.testing import FakeFastSpring, client_for
-from sblgen.testing.resources import FakeResources, resources
+from sblgen.testing.resources import FakeResources
 from tests.aio import run_async
 from tests.test_api_orders import async_client
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
-
-
-@pytest.fixture
-def data(fake: FakeFastSpring) -> FakeResources:
-    return resources(fake)
-
-
-@pytest.fixture
-def client(fake: FakeFastSpring) -> Iterator[Client]:
-    with client_for(fake) as c:
-        yield c
 
 
 def _failed_check(client: Client, order_id: str, **expect: object) -> OrderConfirmationError:

@@ -3,7 +3,6 @@ paging, marking processed, recovering missed events next to a webhook receiver."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,26 +12,9 @@ from sblgen.api import Client, pull_events, pull_events_async
 from sblgen.api.events_api import events_query
 from sblgen.errors import ServerError, UnexpectedResponseError
 from sblgen.testing import FakeFastSpring, client_for
-from sblgen.testing.resources import FakeResources, now_ms, resources
+from sblgen.testing.resources import FakeResources, now_ms
 from tests.aio import run_async
 from tests.test_api_orders import async_client
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
-
-
-@pytest.fixture
-def data(fake: FakeFastSpring) -> FakeResources:
-    return resources(fake)
-
-
-@pytest.fixture
-def client(fake: FakeFastSpring) -> Iterator[Client]:
-    with client_for(fake) as c:
-        yield c
 
 
 def _since(hours: float = 1) -> datetime:

@@ -4,7 +4,6 @@ with pagination, the refused ids, both error shapes, retries and faults, sync an
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,25 +21,8 @@ from sblgen.errors import (
     UnexpectedResponseError,
 )
 from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring, client_for
-from sblgen.testing.resources import FakeResources, resources
+from sblgen.testing.resources import FakeResources
 from tests.aio import run_async
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
-
-
-@pytest.fixture
-def data(fake: FakeFastSpring) -> FakeResources:
-    return resources(fake)
-
-
-@pytest.fixture
-def client(fake: FakeFastSpring) -> Iterator[Client]:
-    with client_for(fake) as c:
-        yield c
 
 
 def async_client(fake: FakeFastSpring, **settings: Any) -> AsyncClient:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -10,26 +9,9 @@ import pytest
 from sblgen.api import Client
 from sblgen.errors import NotFoundError, ServerError, UnexpectedResponseError
 from sblgen.testing import FakeFastSpring, client_for
-from sblgen.testing.resources import FakeResources, resources
+from sblgen.testing.resources import FakeResources
 from tests.aio import run_async
 from tests.test_api_orders import async_client
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
-
-
-@pytest.fixture
-def data(fake: FakeFastSpring) -> FakeResources:
-    return resources(fake)
-
-
-@pytest.fixture
-def client(fake: FakeFastSpring) -> Iterator[Client]:
-    with client_for(fake) as c:
-        yield c
 
 
 def test_every_product_every_page(

@@ -147,7 +147,7 @@ def test_embedded_storefronts_get_one_empty_container_last() -> None:
     session = Session(products=[Product(path="pro-plan")])
     html = str(embed(EMBEDDED, session=session))
     assert html.endswith("\n" + CONTAINER)
-    assert html.count("fsc-embedded-checkout-container") == 1
+    assert html.count('<div id="fsc-embedded-checkout-container">') == 1
     assert CONTAINER not in str(embed(EMBEDDED, session=session, with_container=False))
     assert CONTAINER not in str(embed(POPUP, session=session))
     assert str(embedded_container()) == CONTAINER

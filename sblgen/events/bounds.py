@@ -49,6 +49,6 @@ def check_bounds(body: bytes) -> None:
             f"({MAX_JSON_DEPTH}); FastSpring's events nest about 10, so refuse it."
         )
     try:
-        limits.check_json_bytes(body)  # the other input limits: integer size
+        limits.check_json_integers(body)  # the other input limit (the depth is checked)
     except limits.LimitError as err:
         raise WebhookPayloadError(f"The webhook body is refused: {err}.") from None

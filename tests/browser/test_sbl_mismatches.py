@@ -1,8 +1,7 @@
 """Where sblgen's output and the SBL disagreed (issue 14). Each test asserts what a faithful
-sblgen gives the SBL, on pages built with sblgen's public API; a test still marked
-``xfail(strict=True)`` is a mismatch not fixed yet (when it passes, strict xfail turns that
-into a failure, and the mark comes off). "Refused" (a ValueError/SblgenError naming the
-problem) is always an acceptable fix where the SBL cannot do what the seller asked.
+sblgen gives the SBL, on pages built with sblgen's public API; each failed on the output
+sblgen gave before the fix. "Refused" (a ValueError/SblgenError naming the problem) is
+always an acceptable fix where the SBL cannot do what the seller asked.
 
 The assertions look only at the DOM and at what reaches the storefront, so the file also runs
 against another SBL build (SBLGEN_BROWSER_SBL=/path/to/sbl.js) with the same outcomes."""
@@ -53,10 +52,6 @@ EMBEDDED = "acme.test.onfastspring.com/embedded-acme"
 SESSION_ID = "SESSIONid1234567"
 REFUSED = (SblgenError, ValueError)
 NONCE = "dGVzdC1ub25jZQ=="
-
-
-def issue14(what: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"issue 14: {what}")
 
 
 def options(storefront: str = POPUP, **kw: Any) -> SblOptions:
@@ -352,25 +347,8 @@ CSP_CASES = [
 ]
 
 
-#: The CSP is complete (sblgen.csp); an embedded checkout also needs embed() to write its
-#: container, without which nothing opens (item 5).
-_NO_CONTAINER = 'id="fsc-embedded-checkout-container"' not in str(embed(EMBEDDED))
-
-
 @pytest.mark.parametrize(
-    ("kind", "storefront", "mode"),
-    [
-        pytest.param(
-            *c,
-            id=f"{c[0]}-{c[2]}",
-            marks=pytest.mark.xfail(
-                c[0] == "embedded" and _NO_CONTAINER,
-                strict=True,
-                reason="issue 14: embed() writes no embedded container",
-            ),
-        )
-        for c in CSP_CASES
-    ],
+    ("kind", "storefront", "mode"), [pytest.param(*c, id=f"{c[0]}-{c[2]}") for c in CSP_CASES]
 )
 def test_generated_csp_allows_the_checkout(
     page: Any, page_server: PageServer, kind: str, storefront: str, mode: Any

@@ -36,6 +36,7 @@ pytestmark = pytest.mark.browser
 
 POPUP = "acme.test.onfastspring.com/popup-acme"
 OTHER = "other.test.onfastspring.com/popup-other"
+EMBEDDED = "acme.test.onfastspring.com/embedded-acme"
 NONCE = "dGVzdC1ub25jZQ=="
 
 
@@ -139,6 +140,31 @@ def test_a_snippet_without_session_still_loads_the_sbl_once(
         assert [e["method"] for e in wire_requests(page)] == ["GET"]
     else:
         assert first_items(page) == [{"path": "widget-gift-card", "quantity": 2}]
+    assert page.page_errors == []
+
+
+@pytest.mark.parametrize("mode", ["inline", "external"])
+def test_two_embedded_snippets_keep_one_container(
+    page: Any, page_server: PageServer, tmp_path: Path, mode: str
+) -> None:
+    """Each embed() for an embedded storefront writes the container; on one page the second
+    is taken out (one id, one place), and the checkout is drawn in the first."""
+    flags = ["--storefront", EMBEDDED, "--mode", mode]
+    first = cli_snippet(tmp_path, "a", *flags, session=A)
+    second = cli_snippet(tmp_path, "b", *flags, session=B)
+    assert first.count('<div id="fsc-embedded-checkout-container">') == 1
+    if mode == "external":
+        serve_loader(page_server)
+    load(page, page_server, f"embedded-{mode}", "<h2>A</h2>", first, "<h2>B</h2>", second)
+    page.wait_for_selector(
+        "#fsc-embedded-checkout-container #fsc-popup-frame", state="attached", timeout=3000
+    )
+    containers = page.eval_on_selector_all(
+        "[id='fsc-embedded-checkout-container']",
+        "els => els.map(e => e.previousElementSibling && e.previousElementSibling.textContent)",
+    )
+    assert len(containers) == 1
+    assert [i["path"] for i in first_items(page)] == ["widget-gift-card", "widget-pro"]
     assert page.page_errors == []
 
 
