@@ -41,6 +41,7 @@ MODULES = (
     "sblgen/limits.py",
     "sblgen/escape.py",
     "sblgen/render.py",
+    "sblgen/actions.py",
     "sblgen/_templates.py",
     "sblgen/_checks.py",
     "sblgen/webhooks.py",
@@ -82,6 +83,7 @@ SUBSETS: dict[str, tuple[str, ...]] = {
         "tests/test_cli_render.py",
         "--deselect=tests/test_templates.py::test_memo_never_confuses_freed_keys",
     ),
+    "sblgen/actions.py": ("sblgen/actions.py", *_RENDER_TESTS, "tests/test_cli_render.py"),
     "sblgen/_templates.py": (
         "sblgen/_templates.py",
         "tests/test_templates.py",
