@@ -247,7 +247,9 @@ def _remove_tree(path: Path) -> None:
     """Remove ``path`` and everything in it, the build marker last: a removal that is cut
     short leaves a folder that the next build still recognises as sblgen's."""
     try:
-        entries = list(os.scandir(path))
+        # os.fspath: never os.scandir(None), which lists the working folder (a mutant that
+        # passes None here emptied mutmut's own folder); the pragma keeps mutmut off it.
+        entries = list(os.scandir(os.fspath(path)))  # pragma: no mutate
     except FileNotFoundError:
         return
     except OSError:  # pragma: no cover - unreadable: leave it
