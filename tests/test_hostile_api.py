@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sblgen.api import AsyncClient, Client
+from sblgen.api import AsyncClient, Client, deadline
 from sblgen.cli import main
 from sblgen.errors import (
     ApiError,
@@ -462,3 +462,83 @@ def test_a_mock_transport_is_still_bounded() -> None:
     client = _client("https://api.example.com", transport=httpx.MockTransport(handler))
     with client, pytest.raises(UnexpectedResponseError, match="MAX_RESPONSE_BYTES"):
         client.checkout(CHECKOUT).get(SESSION_ID)
+
+
+# --------------------------------------------------------------------------- the deadline's parts
+
+_BODY_URL = "https://u:hunter2@api.example.com/v2/x"
+
+
+def _streamed(*chunks: bytes) -> httpx.Response:
+    return httpx.Response(200, content=iter(chunks), request=httpx.Request("GET", _BODY_URL))
+
+
+def _astreamed(*chunks: bytes) -> httpx.Response:
+    async def stream() -> Any:
+        for chunk in chunks:
+            yield chunk
+
+    return httpx.Response(200, content=stream(), request=httpx.Request("GET", _BODY_URL))
+
+
+_TOO_LARGE = (
+    "GET https://api.example.com/v2/x -> HTTP 200: the body is larger than MAX_RESPONSE_BYTES "
+    "(5 bytes, counted after decompression); it was not read further"
+)
+
+
+def test_read_body_reads_every_piece_up_to_the_limit() -> None:
+    response = _streamed(b"ab", b"cd", b"ef")
+    assert deadline.read_body(response, limit=6) == b"abcdef" == response.content
+    assert response.is_closed
+    with pytest.raises(UnexpectedResponseError) as raised:
+        deadline.read_body(_streamed(b"ab", b"cd", b"ef"), limit=5)
+    assert str(raised.value) == _TOO_LARGE and raised.value.body is None
+
+
+def test_aread_body_reads_every_piece_up_to_the_limit() -> None:
+    async def scenario() -> None:
+        response = _astreamed(b"ab", b"cd", b"ef")
+        assert await deadline.aread_body(response, limit=6) == b"abcdef" == response.content
+        with pytest.raises(UnexpectedResponseError) as raised:
+            await deadline.aread_body(_astreamed(b"ab", b"cd", b"ef"), limit=5)
+        assert str(raised.value) == _TOO_LARGE and raised.value.body is None
+        late = deadline.Deadline(1.0, time.monotonic() - 1)
+        ran_out = r"the call's timeout \(1 s\) ran out"
+        with deadline.bound(late), pytest.raises(httpx.ReadTimeout, match=ran_out):
+            await deadline.aread_body(_astreamed(b"ab", b"cd"))
+
+    run_async(scenario)
+
+
+def test_a_body_read_past_the_deadline_stops() -> None:
+    response = _streamed(b"ab", b"cd")
+    late = deadline.Deadline(1.0, time.monotonic() - 1)
+    ran_out = r"^the call's timeout \(1 s\) ran out$"
+    with deadline.bound(late), pytest.raises(httpx.ReadTimeout, match=ran_out) as raised:
+        deadline.read_body(response)
+    assert raised.value.request is response.request
+    assert deadline.read_body(_streamed(b"ab")) == b"ab"  # no deadline outside a call
+
+
+def test_clamp_gives_the_time_left() -> None:
+    assert 4.0 < deadline.Deadline.start(5.0).clamp(None, ValueError) <= 5.0
+    assert deadline.Deadline.start(5.0).clamp(0.5, ValueError) == 0.5
+    with pytest.raises(ValueError, match=r"^the call's timeout \(2 s\) ran out$"):
+        deadline.Deadline(2.0, time.monotonic() - 1).clamp(1.0, ValueError)
+
+
+def test_install_wraps_every_pool_once() -> None:
+    with httpx.Client(mounts={"http://proxied.test": httpx.HTTPTransport()}) as http:
+        assert deadline.install(http) == 2
+        assert deadline.install(http) == 0
+    mock = httpx.MockTransport(lambda request: httpx.Response(200))
+    with httpx.Client(
+        transport=mock, mounts={"http://proxied.test": httpx.HTTPTransport()}
+    ) as http:
+        assert deadline.install(http) == 1  # the mock has no pool; the mount still gets one
+    ahttp = httpx.AsyncClient()
+    assert deadline.install(ahttp) == 1
+    backend = ahttp._transport._pool._network_backend  # type: ignore[attr-defined]
+    assert isinstance(backend, deadline.AsyncDeadlineBackend)
+    run_async(ahttp.aclose)
