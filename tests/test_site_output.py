@@ -9,6 +9,7 @@ import pytest
 from sblgen import SiteError
 from sblgen.cli import main
 from sblgen.site import BUILD_MARKER, build_site
+from sblgen.site.output import remove_stale
 from tests.sites import built_files, make_site
 
 
@@ -111,3 +112,13 @@ def test_staged_output_swaps_in_whole_or_not_at_all(tmp_path: Path) -> None:
         (tmp / "b.html").write_text("three")
     assert sorted(p.name for p in out.iterdir()) == [BUILD_MARKER, "b.html"]
     assert sorted(p.name for p in out.parent.iterdir()) == ["out"]  # nothing left behind
+
+
+def test_a_leftover_whose_marker_is_not_a_file_is_kept(tmp_path: Path) -> None:
+    """Only a folder holding sblgen's marker *file* is a build's: a directory of that name
+    (or anything but a regular file) means the folder is not surely ours."""
+    leftover = tmp_path / ".out.building-0123abcd"
+    (leftover / BUILD_MARKER).mkdir(parents=True)
+    (leftover / "mine.txt").write_text("keep me")
+    remove_stale(tmp_path / "out")
+    assert (leftover / "mine.txt").read_text() == "keep me"
