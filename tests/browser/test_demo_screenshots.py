@@ -1,16 +1,17 @@
 """Screenshots of the demo store and of the offline inspector, at desktop (1280x800) and
-phone (390x844) widths, in Debian's chromium: written to ``docs/images/`` for the README
-and the documentation.
+phone (390x844) widths, in Debian's chromium, for the README and the documentation.
 
-The images are regenerated on every run (their bytes may change with chromium's version;
-that is not a failure). What must hold is checked instead: each image is a real screenshot
-under 200 KB, the store has its navigation, footer, meta tags and icon, and the inspector
-never covers the page (open, the page makes room for it; closed, only its toggle shows,
-below the page's last line).
+Each run takes them into a temporary folder (a test run never changes the checkout; their
+bytes change with chromium's version, which is not a failure). ``SBLGEN_UPDATE_SCREENSHOTS=1``
+writes them to ``docs/images/`` instead, to refresh the pictures there. What must hold is
+checked every time: each image is a real screenshot under 200 KB, the store has its
+navigation, footer, meta tags and icon, and the inspector never covers the page (open, the
+page makes room for it; closed, only its toggle shows, below the page's last line).
 """
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Iterator
 from datetime import date
@@ -34,6 +35,14 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 #: Each image: file name -> (viewport, device pixel ratio).
 SIZES = {"desktop": (DESKTOP, 1), "phone": (PHONE, 2)}
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots go: docs/images/ when asked to refresh them, else a temp folder."""
+    if os.environ.get("SBLGEN_UPDATE_SCREENSHOTS"):
+        return IMAGES
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +84,9 @@ def _context(browser: Any, size: str, base: str) -> Any:
     return context
 
 
-def _save(page: Any, name: str) -> Path:
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    target = IMAGES / f"{name}.png"
+def _save(page: Any, folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.png"
     png = page.screenshot(type="png", animations="disabled")
     target.write_bytes(png)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -96,7 +105,7 @@ def _box(page: Any, selector: str) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_store_screenshot(browser: Any, store: PreviewServer, size: str) -> None:
+def test_store_screenshot(browser: Any, store: PreviewServer, images: Path, size: str) -> None:
     context = _context(browser, size, store.url)
     page = context.new_page()
     page.goto(store.url + "pricing.html")
@@ -114,12 +123,14 @@ def test_store_screenshot(browser: Any, store: PreviewServer, size: str) -> None
     assert page.request.get(store.url + icon).ok
     # Nothing sticks out sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
-    _save(page, f"demo-store-{size}")
+    _save(page, images, f"demo-store-{size}")
     context.close()
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_inspector_screenshot(browser: Any, offline: PreviewServer, size: str) -> None:
+def test_inspector_screenshot(
+    browser: Any, offline: PreviewServer, images: Path, size: str
+) -> None:
     context = _context(browser, size, offline.url)
     page = context.new_page()
     page.goto(offline.url + "spring-sale.html")
@@ -149,7 +160,7 @@ def test_inspector_screenshot(browser: Any, offline: PreviewServer, size: str) -
         footer, shown = _box(page, "footer"), _box(page, "#sblgen-inspector")
         assert footer["y"] + footer["height"] <= shown["y"] + 1
         page.evaluate("window.scrollTo(0, 0)")
-    _save(page, f"demo-inspector-{size}")
+    _save(page, images, f"demo-inspector-{size}")
     # Hidden, it stays hidden on the next page of the tab.
     page.click("#sblgen-inspector .sblgen-close")
     page.goto(offline.url + "index.html")
