@@ -131,6 +131,16 @@ def test_buttons_leave_out_quantity_zero_lines() -> None:
         buttons(Session(products=[Product(path="gone", quantity=0)]))
 
 
+def test_buttons_of_a_plain_dict_says_what_to_build() -> None:
+    with pytest.raises(TypeError) as refused:
+        buttons({"products": [{"path": "pro"}]})  # type: ignore[arg-type]
+    assert str(refused.value) == (
+        "buttons: expected a sblgen.Session, not dict; build one with "
+        "Session.model_validate(data) (the Jinja2, Django and Flask helpers accept dicts as "
+        "they are)."
+    )
+
+
 def test_embed_of_a_session_that_only_removes_has_no_buttons() -> None:
     """embed() still hands the SBL the removal; it just has nothing to sell."""
     session = Session(products=[Product(path="gone", quantity=0)])
