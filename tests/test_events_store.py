@@ -95,6 +95,36 @@ def test_threads_racing_for_one_key_one_wins(tmp_path: Path, kind: str) -> None:
     assert sorted(wins) == [f"k{i}" for i in range(5)]
 
 
+_OPENER = """
+import sys
+from pathlib import Path
+from sblgen.events import SQLiteStore
+from tests.webhook_apps import wait_for_peers
+wait_for_peers(Path(sys.argv[2]), sys.argv[3], 2)  # both open the new file at once
+SQLiteStore(sys.argv[1]).claim("first-" + sys.argv[3])
+"""
+
+
+@pytest.mark.slow
+def test_two_processes_opening_a_new_file_at_once_both_work(tmp_path: Path) -> None:
+    """Two web workers starting together on a store file that does not exist yet: SQLite
+    refuses one of two simultaneous switches to WAL mode at once ("database is locked",
+    no busy wait); the store waits and retries instead of failing the worker."""
+    for round_ in range(12):
+        db, ready = tmp_path / f"new-{round_}.sqlite3", tmp_path / f"ready-{round_}"
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-c", _OPENER, str(db), str(ready), name],
+                cwd=ROOT,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for name in ("a", "b")
+        ]
+        errors = [worker.communicate(timeout=90)[1] for worker in workers]
+        assert [worker.returncode for worker in workers] == [0, 0], errors
+
+
 _CLAIMER = """
 import json, sys
 from pathlib import Path

@@ -152,6 +152,24 @@ WHERE sblgen_webhook_claim.state = 'pending' AND sblgen_webhook_claim.claimed_at
 """
 
 
+def _enable_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch ``conn``'s file to WAL mode. SQLite answers "database is locked" at once,
+    without its busy handler, when another process is switching the same new file at that
+    moment (two web workers starting together), so this waits and retries within
+    ``timeout``."""
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+
 class SQLiteStore:
     """A store in an SQLite file (standard library ``sqlite3``), shared by every thread and
     process on this machine: the right default for a single server, however many web
@@ -208,7 +226,7 @@ class SQLiteStore:
             self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
         )
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(conn, self.timeout)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute(_SCHEMA)
         self._local.conn = conn
