@@ -5,7 +5,6 @@ raw httpx GET plus ``.json()`` on the same fake server. Run alone: ``python benc
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -16,7 +15,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from run import Figure
+from run import Figure, fake_server
 
 from sblgen.api import Client
 from sblgen.testing import PASSWORD, USERNAME
@@ -26,53 +25,36 @@ from sblgen.testing import PASSWORD, USERNAME
 #: machine a burst of load hits a few calls of both sides, not a whole batch of one.
 PAIRS = 3000
 WARMUP = 100
-#: The fake server runs in a process of its own, so it does not share the measured
-#: process's GIL (the same server answers both sides). It prints its URL and an order id.
-SERVER = (
-    "import sys; sys.path.insert(0, {root!r})\n"
-    "from sblgen.testing import FakeFastSpring\n"
+#: What the fake server holds: one order, whose id it prints after its URL.
+SETUP = (
     "from sblgen.testing.resources import resources\n"
-    "fake = FakeFastSpring()\n"
     "order = resources(fake).add_order(items=[('pro-monthly', 1), ('basic-monthly', 2)])\n"
-    "print(fake.base_url, order['order'], flush=True)\n"
-    "sys.stdin.read()\n"
+    "extra.append(order['order'])"
 )
 
 
 def figures() -> list[Figure]:
-    root = str(Path(__file__).resolve().parent.parent)
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER.format(root=root)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    if server.stdout is None:  # pragma: no cover
-        raise RuntimeError("no pipe to the fake server")
-    base_url, order_id = server.stdout.readline().split()
-    url = f"{base_url}/orders/{order_id}"
-    try:
-        with (
-            Client(username=USERNAME, password=PASSWORD, base_url=base_url) as client,
-            httpx.Client(auth=(USERNAME, PASSWORD), headers={"User-Agent": "bench"}) as raw,
-        ):
-            orders = client.orders
-            assert orders.get(order_id).order_id == raw.get(url).json()["order"]
-            sides: tuple[Callable[[], object], Callable[[], object]] = (
-                lambda: orders.get(order_id),
-                lambda: raw.get(url).json(),
-            )
-            for _ in range(WARMUP):
-                sides[0](), sides[1]()
-            times: tuple[list[float], list[float]] = ([], [])
-            for pair in range(PAIRS):
-                for side in (0, 1) if pair % 2 else (1, 0):
-                    start = time.perf_counter()
-                    sides[side]()
-                    times[side].append(time.perf_counter() - start)
-            ours, base = statistics.median(times[0]), statistics.median(times[1])
-    finally:
-        server.communicate("")
+    with (
+        fake_server(SETUP) as (base_url, order_id),
+        Client(username=USERNAME, password=PASSWORD, base_url=base_url) as client,
+        httpx.Client(auth=(USERNAME, PASSWORD), headers={"User-Agent": "bench"}) as raw,
+    ):
+        url = f"{base_url}/orders/{order_id}"
+        orders = client.orders
+        assert orders.get(order_id).order_id == raw.get(url).json()["order"]
+        sides: tuple[Callable[[], object], Callable[[], object]] = (
+            lambda: orders.get(order_id),
+            lambda: raw.get(url).json(),
+        )
+        for _ in range(WARMUP):
+            sides[0](), sides[1]()
+        times: tuple[list[float], list[float]] = ([], [])
+        for pair in range(PAIRS):
+            for side in (0, 1) if pair % 2 else (1, 0):
+                start = time.perf_counter()
+                sides[side]()
+                times[side].append(time.perf_counter() - start)
+        ours, base = statistics.median(times[0]), statistics.median(times[1])
     return [
         Figure(
             "Client.orders.get / raw httpx GET (same fake server)",

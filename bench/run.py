@@ -8,13 +8,16 @@ goal the issue set. Benchmarks are never tests: nothing here fails the build.
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).parent
+ROOT = HERE.parent
 #: Width of the figure-name column (the longest names are the webhook figures').
 _NAME = 72
 
@@ -43,6 +46,31 @@ def best_of(fn: Callable[[], object], *, repeat: int = 5, number: int = 1) -> fl
             fn()
         best = min(best, (time.perf_counter() - start) / number)
     return best
+
+
+@contextmanager
+def fake_server(setup: str = "") -> Iterator[list[str]]:
+    """A fake FastSpring in a process of its own, so that it does not share the measured
+    process's GIL (the same server answers both sides of a figure). ``setup`` runs with
+    ``fake`` bound and may append words to ``extra``; yields the first line the server
+    prints, as words (its base URL, then ``extra``), and stops the server afterwards."""
+    script = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "from sblgen.testing import FakeFastSpring\n"
+        "fake, extra = FakeFastSpring(), []\n"
+        f"{setup}\n"
+        "print(fake.base_url, *extra, flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    if server.stdout is None:  # pragma: no cover
+        raise RuntimeError("no pipe to the fake server")
+    try:
+        yield server.stdout.readline().split()
+    finally:
+        server.communicate("")
 
 
 def _load(path: Path) -> object:
