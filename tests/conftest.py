@@ -51,9 +51,10 @@ def data_dir() -> Path:
     return DATA
 
 
-# The REST resource tests (test_api_orders, _subscriptions, _accounts, ...): a fresh fake
-# FastSpring, its resource state, and a Client on it. Imported when used, so that collecting
-# the suite loads no HTTP client.
+# For every test that talks to FastSpring (the API client, resources, confirmation, the
+# integrations): a fresh fake FastSpring, its resource state, and a Client on it. A module
+# that needs another fake (faults, OAuth) defines its own `fake`; `data` and `client` follow.
+# Imported when used, so that collecting the suite loads no HTTP client.
 
 
 @pytest.fixture

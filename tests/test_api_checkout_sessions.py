@@ -4,7 +4,6 @@ FastSpring over real sockets: every endpoint, which calls are retried, the hand-
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -32,22 +31,10 @@ from sblgen.api.v2 import (
     V2Session,
 )
 from sblgen.render import checkout_call, checkout_snippet
-from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring, client_for
+from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring
 from tests.aio import run_async
 
 DEMO = Path(__file__).parent / "data" / "sessions_v2_demo_request.json"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
-
-
-@pytest.fixture
-def client(fake: FakeFastSpring) -> Iterator[Client]:
-    with client_for(fake) as c:
-        yield c
 
 
 def test_dot_segments_never_reach_the_server(fake: FakeFastSpring, client: Client) -> None:

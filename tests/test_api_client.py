@@ -4,7 +4,6 @@ credentials, bodies, responses (retry and error rules: test_api_policy)."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -26,12 +25,6 @@ from tests.aio import run_async
 BODY = SessionRequest.model_validate(
     {"account": "uKj7izONRfanVwBL9eiG_A", "items": [{"product": "falcon", "quantity": 2}]}
 )
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
 
 
 def test_create_session(fake: FakeFastSpring) -> None:

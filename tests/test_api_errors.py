@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -13,21 +12,9 @@ from sblgen import AuthenticationError, BadRequestError, NotFoundError
 from sblgen.api import Client
 from sblgen.api.policy import error_for_response
 from sblgen.errors import ApiFieldError
-from sblgen.testing import FakeFastSpring, client_for
+from sblgen.testing import FakeFastSpring
 
 URL = "https://api.example.com/v2/checkouts/acme/popup-acme/sessions"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
-
-
-@pytest.fixture
-def client(fake: FakeFastSpring) -> Iterator[Client]:
-    with client_for(fake) as c:
-        yield c
 
 
 def test_documented_error_body_on_exception(fake: FakeFastSpring, client: Client) -> None:

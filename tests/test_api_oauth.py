@@ -29,12 +29,6 @@ CHECKOUT = "acme/popup-acme"
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
-
-
-@pytest.fixture
 def oauth_client(fake: FakeFastSpring) -> Iterator[Client]:
     with oauth_client_for(fake) as client:
         yield client

@@ -7,7 +7,6 @@ fake FastSpring over real sockets, with faults.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -39,12 +38,6 @@ BODY = SessionRequest.model_validate(
     {"account": "uKj7izONRfanVwBL9eiG_A", "items": [{"product": "falcon", "quantity": 2}]}
 )
 URL = "https://api.example.com/sessions"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
 
 
 # ---------------------------------------------------------------- decisions

@@ -4,7 +4,6 @@ client's ``on_warning`` says (against the fake FastSpring over real sockets)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,12 +14,6 @@ from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring, client_for
 from tests.aio import run_async
 
 TEST_CHECKOUT = "acme.test/popup-acme"  # a store in test mode: live sessions get a warning
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
 
 
 def _records(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from sblgen._cli.api_resources import parse_since
 from sblgen.cli import main
 from sblgen.testing import PASSWORD, USERNAME, FakeFastSpring
-from sblgen.testing.resources import FakeResources, now_ms, resources
+from sblgen.testing.resources import FakeResources, now_ms
 from tests import pull_handlers
 
 
@@ -23,11 +23,6 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeFastSpring]:
     monkeypatch.setenv("FASTSPRING_API_BASE_URL", server.base_url)
     yield server
     server.close()
-
-
-@pytest.fixture
-def data(fake: FakeFastSpring) -> FakeResources:
-    return resources(fake)
 
 
 def _fails(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:

@@ -5,7 +5,6 @@ fulfilment once per order shared with the webhook dispatcher's claims."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,27 +19,10 @@ from sblgen.integrations.confirm import (
     expect_live,
     fulfilment_key,
 )
-from sblgen.testing import FakeFastSpring, client_for
-from sblgen.testing.resources import FakeResources, resources
+from sblgen.testing import FakeFastSpring
+from sblgen.testing.resources import FakeResources
 
 JSON = "application/json"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
-
-
-@pytest.fixture
-def data(fake: FakeFastSpring) -> FakeResources:
-    return resources(fake)
-
-
-@pytest.fixture
-def client(fake: FakeFastSpring) -> Iterator[Client]:
-    with client_for(fake) as api:
-        yield api
 
 
 def _body(order_id: object) -> bytes:

@@ -25,8 +25,7 @@ from sblgen.api import Client, ConfirmedOrder
 from sblgen.events import MemoryStore
 from sblgen.integrations.confirm import Expectations
 from sblgen.integrations.django.confirm import confirm_view
-from sblgen.testing import FakeFastSpring, client_for
-from sblgen.testing.resources import FakeResources, resources
+from sblgen.testing.resources import FakeResources
 
 TEST_SHOP = "acme.test.onfastspring.com/popup-acme"
 SBLGEN = {"STOREFRONT": TEST_SHOP, "POPUP_CLOSED": "sblgenConfirmOrder"}
@@ -57,23 +56,6 @@ def _settings() -> Iterator[None]:
     with override_settings(ROOT_URLCONF=__name__, SBLGEN=SBLGEN, MIDDLEWARE=CSRF):
         yield
     urlpatterns.clear()
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
-
-
-@pytest.fixture
-def data(fake: FakeFastSpring) -> FakeResources:
-    return resources(fake)
-
-
-@pytest.fixture
-def client(fake: FakeFastSpring) -> Iterator[Client]:
-    with client_for(fake) as api:
-        yield api
 
 
 def _mount(view: Any) -> None:

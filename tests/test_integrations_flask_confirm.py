@@ -4,7 +4,6 @@ global renders the script for the SBL tag's options with the request's nonce."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,26 +17,9 @@ from sblgen.integrations.confirm import Expectations
 from sblgen.integrations.flask import Sblgen
 from sblgen.integrations.flask_confirm import confirm_blueprint
 from sblgen.testing import FakeFastSpring, client_for
-from sblgen.testing.resources import FakeResources, resources
+from sblgen.testing.resources import FakeResources
 
 TEST_SHOP = "acme.test.onfastspring.com/popup-acme"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
-
-
-@pytest.fixture
-def data(fake: FakeFastSpring) -> FakeResources:
-    return resources(fake)
-
-
-@pytest.fixture
-def client(fake: FakeFastSpring) -> Iterator[Client]:
-    with client_for(fake) as api:
-        yield api
 
 
 def _app(storefront: str | None = TEST_SHOP, **config: Any) -> Flask:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import socket
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -50,12 +49,6 @@ path = "index.html"
 title = "Home"
 products = ["pro-monthly"]
 """
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
 
 
 @pytest.fixture

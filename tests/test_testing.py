@@ -10,7 +10,6 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from unittest import mock
@@ -38,12 +37,6 @@ from tests.aio import run_async
 
 DATA = Path(__file__).parent / "data"
 PURCHASE = {"account": "acc-1", "items": [{"product": "falcon"}]}
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
 
 
 def raw_exchange(fake: FakeFastSpring, head: bytes) -> tuple[bytes, bytes]:

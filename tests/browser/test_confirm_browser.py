@@ -18,7 +18,7 @@ import pytest
 from sblgen.api import Client
 from sblgen.events import SQLiteStore
 from sblgen.testing import FakeFastSpring, client_for
-from sblgen.testing.resources import FakeResources, resources
+from sblgen.testing.resources import FakeResources
 from sblgen.webhooks import sign
 from tests.browser.harness import settle, wire_requests
 from tests.confirm_apps import (
@@ -32,17 +32,6 @@ from tests.confirm_apps import (
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFastSpring]:
-    with FakeFastSpring() as server:
-        yield server
-
-
-@pytest.fixture
-def data(fake: FakeFastSpring) -> FakeResources:
-    return resources(fake)
 
 
 @pytest.fixture
