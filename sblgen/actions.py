@@ -24,7 +24,7 @@ from sblgen._templates import render
 from sblgen.errors import RenderError
 from sblgen.limits import LimitError, check_markup_text
 from sblgen.options import ACTIONS, Action, SblOptions
-from sblgen.session import Session
+from sblgen.session import Product, Session
 from sblgen.types import ProductPath
 
 __all__ = ["VALUE_INPUTS", "button", "buttons", "value_input_tags"]
@@ -257,6 +257,12 @@ def _product_path(path: str) -> str:
     return TypeAdapter(ProductPath).validate_python(path)
 
 
+def buyable_lines(session: Session) -> tuple[Product, ...]:
+    """The lines of ``session`` that get a buy button: a line with quantity 0 removes its
+    product, so it gets none."""
+    return tuple(p for p in session.products or () if p.quantity > 0)
+
+
 def buttons(
     session: Session,
     *,
@@ -290,8 +296,7 @@ def buttons(
             return names
         return tuple("Update" if name == "Add" else name for name in names)
 
-    # A line with quantity 0 removes the product: no buy button for it.
-    lines = [p for p in session.products or () if p.quantity > 0]
+    lines = buyable_lines(session)
     if session.products and not lines:
         raise RenderError(
             "buttons: every product of the session has quantity 0 (which removes it), so "

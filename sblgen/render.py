@@ -44,7 +44,7 @@ from sblgen._templates import (
     script_tag_frame,
     snippet_frame,
 )
-from sblgen.actions import VALUE_INPUTS, button, buttons, value_input_tags
+from sblgen.actions import VALUE_INPUTS, button, buttons, buyable_lines, value_input_tags
 from sblgen.escape import html_safe_json, model_json, script_json
 from sblgen.options import (
     ACTIONS,
@@ -265,16 +265,12 @@ def embed(
     if opts.mode == "external":
         parts.append(loader_tag(opts, nonce=nonce))
     parts.append(script_tag(opts, nonce=nonce))
-    if with_buttons and session is not None:
-        rendered = (
-            (buttons(session) if label is None else buttons(session, label=label))
-            # A session whose every line has quantity 0 only removes products: no buttons.
-            if any(p.quantity > 0 for p in session.products or ())
-            or isinstance(session.checkout, str)
-            else None
-        )
-        if rendered:
-            parts.append(rendered)
+    # Buttons for what the session sells (a line with quantity 0 only removes a product).
+    sells = session is not None and (
+        bool(buyable_lines(session)) or isinstance(session.checkout, str)
+    )
+    if with_buttons and session is not None and sells:
+        parts.append(buttons(session) if label is None else buttons(session, label=label))
     if with_container and opts.storefront.checkout_type == "embedded":
         parts.append(embedded_container())
     return Markup("\n").join(parts)
